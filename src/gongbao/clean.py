@@ -1,0 +1,340 @@
+"""SourceText → CleanText → paragraphs.
+
+Reads: raw lines of a gazette issue as extracted from a PDF.
+Writes: per line, the text with characters normalised (fullwidth digits and letters, private-use decimal points,
+«» for 《》, ○ in years, markdown debris) and a kind (text / blank / furniture); the file's wrap width; and, on
+request, paragraphs for any range of lines (hard-wrapped lines joined, display spacing and Chinese punctuation
+restored), each with the source lines it covers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from .model import CleanLine, CleanText, Paragraph, SourceText
+
+# ---------------------------------------------------------------------------------------------- characters
+
+# Private-use glyphs seen in gazette PDF extraction and what they stand for.
+PRIVATE_USE = {0x1001B0: ".", 0x100170: "·"}
+
+_CHAR_MAP: dict[int, str] = {ord("«"): "《", ord("»"): "》", ord("‹"): "〈", ord("›"): "〉", **PRIVATE_USE}
+_CHAR_MAP.update({0xFF10 + i: str(i) for i in range(10)})
+_CHAR_MAP.update({0xFF21 + i: chr(0x41 + i) for i in range(26)})
+_CHAR_MAP.update({0xFF41 + i: chr(0x61 + i) for i in range(26)})
+_CHAR_MAP.update({ord(a): b for a, b in zip("％＋－＝＜＞．／＆＠＃", "%+-=<>./&@#", strict=True)})
+
+_ZH_DIGITS = "〇零一二三四五六七八九"
+_CIRCLE_ZERO = re.compile(rf"(?<=[{_ZH_DIGITS}])○|○(?=[{_ZH_DIGITS}○])")
+_LATEX_SUB = re.compile(r"_\{([^{}]{1,12})\}")
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
+_BULLET = re.compile(r"^([-*•])\s+(?=\S)")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+
+
+def normalize_chars(raw: str) -> str:
+    """Character-level normalisation of one line; spacing is left for `display`."""
+    s = raw.translate(_CHAR_MAP)
+    if any(unicodedata.category(ch) == "Co" for ch in s):  # other private-use glyphs carry no text
+        s = "".join(ch for ch in s if unicodedata.category(ch) != "Co")
+    if "○" in s:
+        s = _CIRCLE_ZERO.sub("〇", s)
+    if "**" in s:
+        s = s.replace("**", "")
+    if "_{" in s:
+        s = _LATEX_SUB.sub(r"\1", s)
+    if "<http" in s:
+        s = _AUTOLINK.sub(r"\1", s)
+    s = s.strip()
+    s = _BULLET.sub("", s)
+    return _MD_HEADING.sub("", s)
+
+
+def display_width(s: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s)
+
+
+def is_cjk(ch: str) -> bool:
+    if len(ch) != 1:
+        return False
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x2FFFF or ch == "〇"
+
+
+_WIDE_PUNCT = set("，。、；：？！“”‘’《》〈〉（）【】〔〕「」『』…—·　")
+
+
+def _zh_context(ch: str) -> bool:
+    return is_cjk(ch) or ch in _WIDE_PUNCT
+
+
+# -------------------------------------------------------------------------------------------- furniture
+
+_PAGE_NUMBER = re.compile(r"^[—\-–~－]{1,3}\s*\d{1,4}\s*[—\-–~－]{1,3}$|^第\s*\d{1,4}\s*页$")
+_MARKDOWN_RULE = re.compile(r"^[-=|:\s]*-{3,}[-=|:\s]*$")
+_GAZETTE_NAME = re.compile(r"^\S{2,40}?公报[\d·.年第期()（）总号/\-—]*$")
+
+
+def _find_running_headers(texts: list[str], kinds: list[str]) -> set[str]:
+    """Running headers: a gazette name (…公报, maybe with year/issue) printed on more than one page, or any
+    short line repeated next to page numbers."""
+    squeezed = [re.sub(r"\s+", "", t) for t in texts]
+    counts = Counter(s for s, k in zip(squeezed, kinds, strict=True) if k == "text" and s)
+    headers = {s for s, n in counts.items() if n >= 2 and _GAZETTE_NAME.match(s)}
+    near_page = Counter()
+    for i, k in enumerate(kinds):
+        if k != "page":
+            continue
+        for j in range(i + 1, min(i + 4, len(kinds))):
+            if kinds[j] == "text":
+                near_page[squeezed[j]] += 1
+                break
+    headers |= {s for s, n in near_page.items() if n >= 2 and len(s) <= 40}
+    return headers
+
+
+# ---------------------------------------------------------------------------------------------- cleaning
+
+
+def clean(source: SourceText) -> CleanText:
+    texts = [normalize_chars(raw) for raw in source.lines]
+    kinds = []
+    for t in texts:
+        if not t:
+            kinds.append("blank")
+        elif _PAGE_NUMBER.match(t):
+            kinds.append("page")
+        elif _MARKDOWN_RULE.match(t):
+            kinds.append("rule")
+        else:
+            kinds.append("text")
+    headers = _find_running_headers(texts, kinds)
+    lines = []
+    for n, (raw, t, k) in enumerate(zip(source.lines, texts, kinds, strict=True), 1):
+        if (k == "text" and re.sub(r"\s+", "", t) in headers) or k in ("page", "rule"):
+            k = "furniture"
+        lines.append(
+            CleanLine(
+                number=n,
+                raw=raw,
+                text=t if k != "blank" else "",
+                kind=k,
+                indent=raw.startswith("\u3000\u3000") or raw.startswith("    "),
+                lead_space=raw.startswith(" ") and not raw.startswith("  "),
+                width=display_width(raw.strip()),
+            )
+        )
+    return CleanText(source=source, lines=lines, wrap_width=_wrap_width(lines), header=min(headers, default=None))
+
+
+def _wrap_width(lines: list[CleanLine]) -> int:
+    """The display width at which the file was hard-wrapped, or 0 when each line is a whole paragraph."""
+    widths = [ln.width for ln in lines if ln.kind == "text" and ln.width >= 16]
+    if len(widths) < 20:
+        return 0
+    mode = Counter(widths).most_common(1)[0][0]
+    near = sum(1 for w in widths if mode - 10 <= w <= mode + 4)
+    return mode if near >= 0.45 * len(widths) else 0
+
+
+# ------------------------------------------------------------------------------------------ line markers
+
+ZH_NUM = "〇零一二三四五六七八九十百千两"
+_NUM = rf"[{ZH_NUM}\d]+"
+ARTICLE_HEAD = re.compile(rf"^第({_NUM})条(?:之({_NUM}))?(?=[\s【\[]|$)")
+DIVISION_HEAD = re.compile(rf"^第({_NUM})([编章节])(?=[\s]|$|[^\s，。,.、的条款项规《〈“])")
+_ITEM_MARK = re.compile(
+    rf"^(?:[(（]\s*[{ZH_NUM}]+\s*[)）]|[(（]\s*\d{{1,2}}\s*[)）]|\d{{1,2}}\s*[.、．]|[{ZH_NUM}]+、|[①-⑳]|——)"
+)
+DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号$")
+_ANNEX_LABEL = re.compile(r"^附\s*件\s*\d{0,2}\s*$|^附\s*件\s*\d{0,2}\s*[:：]")
+_SERIAL_LINE = re.compile(r"^[(（]?\s*第\s*[\d一二三四五六七八九十百]+\s*号\s*[)）]?$")
+
+# History lines under a title: "2004年1月8日 …会议通过" / "2010年…修正" – each its own paragraph.
+_ENACTMENT_END = re.compile(r"(?:通过|批准|修正|修订|公布|发布|施行|决定|推定)[)）]?$")
+_DATE_START = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+
+_TERMINAL = set("。.；;：:！!？?…")
+_CLOSERS = set("”’」』）)》〉】]")
+
+
+def is_strong_start(text: str) -> bool:
+    """A line that always begins a new paragraph: article/division heads, 文号, 附件 labels, serial numbers."""
+    return bool(
+        ARTICLE_HEAD.match(text)
+        or DIVISION_HEAD.match(text)
+        or DOC_NUMBER_LINE.match(text)
+        or _ANNEX_LABEL.match(text)
+        or _SERIAL_LINE.match(text)
+        or text.startswith(("———", "——"))
+    )
+
+
+def starts_with_marker(text: str) -> bool:
+    return bool(_ITEM_MARK.match(text)) or is_strong_start(text)
+
+
+def ends_sentence(text: str, paragraph_start: str = "") -> bool:
+    t = text.rstrip()
+    while t and t[-1] in _CLOSERS:
+        if t[-1] in ")）" and (paragraph_start or t).lstrip()[:1] in "(（":
+            return True  # a complete parenthetical note: (2023年11月30日…通过)
+        t = t[:-1]
+    return bool(t) and t[-1] in _TERMINAL
+
+
+# -------------------------------------------------------------------------------------------- paragraphs
+
+
+def _continues(prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: int, legal: bool) -> bool:
+    """Does `nxt` continue the paragraph whose last line so far is `prev` (and first line `first`)?"""
+    if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or is_strong_start(nxt.text):
+        return False
+    terminal = ends_sentence(prev.text, first.text)
+    if wrap_width:
+        full = prev.width >= wrap_width - max(6, wrap_width // 5)
+        if not full:
+            return False
+        if terminal:
+            # A sentence that ends exactly at the margin usually ends its paragraph too (measured on the dev laws);
+            # only an over-full line (wider than the column) is more often mid-paragraph.
+            return prev.width >= wrap_width + 2 and not starts_with_marker(nxt.text) and not nxt.lead_space
+        return not (_ENACTMENT_END.search(prev.text) and _DATE_START.match(nxt.text))
+    if terminal or starts_with_marker(nxt.text):
+        return False
+    if not legal and starts_with_marker(prev.text):
+        return False  # an outline heading such as 一、总体要求 stands alone
+    if looks_like_title(prev.text):
+        return False
+    return "，" in prev.text or "," in prev.text or len(prev.text) >= 25
+
+
+_TITLE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,6})[)）》]?(?:[(（][^()（）]{1,16}[)）])?$")
+
+
+def looks_like_title(text: str) -> bool:
+    from .doctypes import title_type  # local import: doctypes is a leaf module, kept out of clean's import time
+
+    return not re.search(r"[，,。；;：:！？]", text) and title_type(text) is not None and bool(_TITLE_END.search(text))
+
+
+def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | None = None) -> Iterator[Paragraph]:
+    """Paragraphs made of the text lines in [start, end]; furniture inside a sentence is skipped over."""
+    group: list[CleanLine] = []
+    in_legal = bool(legal)
+    for number in range(start, end + 1):
+        ln = clean_text.line(number)
+        if ln.kind != "text":
+            continue
+        if legal is None and not in_legal and ARTICLE_HEAD.match(ln.text):
+            in_legal = True
+        if group and not _continues(group[-1], ln, group[0], clean_text.wrap_width, in_legal):
+            yield make_paragraph(group)
+            group = []
+        group.append(ln)
+    if group:
+        yield make_paragraph(group)
+
+
+def make_paragraph(lines: Iterable[CleanLine]) -> Paragraph:
+    lines = list(lines)
+    return Paragraph(
+        text=display(join_lines(ln.text for ln in lines)), start_line=lines[0].number, end_line=lines[-1].number
+    )
+
+
+def join_lines(parts: Iterable[str]) -> str:
+    """Join hard-wrapped lines: no separator, except between two Latin letters or digits."""
+    out = ""
+    for p in parts:
+        if out and p and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
+            out += " "
+        out += p
+    return out
+
+
+# ----------------------------------------------------------------------------------------- display text
+
+_LABEL_SEP = re.compile(rf"^(第{_NUM}[编章节条](?:之{_NUM})?)[\s\u3000]+")
+_SPACES = re.compile(r"[ \u3000\u00a0]+")
+
+
+def display(text: str) -> str:
+    """Display form of a paragraph: justification spaces removed, Chinese punctuation restored, one ideographic
+    space kept after a leading 第X条/章 label, table cells separated by an ideographic space."""
+    label = ""
+    m = _LABEL_SEP.match(text)
+    if m:
+        label, text = m.group(1) + "\u3000", text[m.end() :]
+    cells = [_respace(c) for c in re.split(r"\t+", text)]
+    body = "\u3000".join(c for c in cells if c)
+    return label + _punctuate(body)
+
+
+def _respace(s: str) -> str:
+    parts = _SPACES.split(s.strip())
+    out = parts[0] if parts else ""
+    for p in parts[1:]:
+        if out and p and not _zh_context(out[-1]) and not _zh_context(p[0]) and not _bracket_edge(out[-1], p[0]):
+            out += " "
+        out += p
+    return out
+
+
+def _bracket_edge(a: str, b: str) -> bool:
+    return a in "(（[" or b in ")）]"
+
+
+_CLOSE_FOR_STOP = set("”’）)》〉】」』%")
+
+
+def _punctuate(s: str) -> str:
+    """ASCII , . ; : ( ) ! ? used as Chinese punctuation → their fullwidth forms (digits and Latin text kept)."""
+    if not s:
+        return s
+    chars = list(s)
+    n = len(chars)
+    for i, ch in enumerate(chars):
+        if ch not in ",.;:!?":
+            continue
+        a = chars[i - 1] if i else ""
+        b = chars[i + 1] if i + 1 < n else ""
+        ascii_a = a.isascii() and a.isalnum()
+        ascii_b = b.isascii() and b.isalnum()
+        if ch == ",":
+            if not (ascii_a and ascii_b):
+                chars[i] = "，"
+        elif ch == ".":
+            if _zh_context(a) or (a in _CLOSE_FOR_STOP and not ascii_b):
+                chars[i] = "。"
+        elif ch == ";":
+            if not (ascii_a and ascii_b):
+                chars[i] = "；"
+        elif ch == ":":
+            if not (a.isdigit() and b.isdigit()) and b != "/" and not (ascii_a and ascii_b):
+                chars[i] = "："
+        elif _zh_context(a):
+            chars[i] = "！" if ch == "!" else "？"
+    _widen_parentheses(chars)
+    return "".join(chars)
+
+
+def _widen_parentheses(chars: list[str]) -> None:
+    stack: list[int] = []
+    for i, ch in enumerate(chars):
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")":
+            if stack:
+                j = stack.pop()
+                inner = chars[j + 1 : i]
+                if any(_zh_context(c) for c in inner) or (j and _zh_context(chars[j - 1])):
+                    chars[j], chars[i] = "（", "）"
+            elif i and _zh_context(chars[i - 1]):
+                chars[i] = "）"
+    for j in stack:
+        if j + 1 < len(chars) and _zh_context(chars[j + 1]):
+            chars[j] = "（"

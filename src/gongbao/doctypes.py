@@ -1,0 +1,55 @@
+"""The document-type words a Chinese official title ends with (文种), and how to read them off a title."""
+
+from __future__ import annotations
+
+import re
+
+# Longest first: a title ending in 实施意见 is of type 实施意见, not 意见.
+COMPOUND_TYPES = (
+    "实施细则", "实施意见", "指导意见", "审议意见", "研究意见", "暂行规定", "实施方案", "行动方案", "行动计划",
+    "实施办法", "暂行办法", "工作要点", "任免名单",
+)  # fmt: skip
+SIMPLE_TYPES = (
+    "条例", "办法", "规定", "细则", "规则", "规程", "准则", "章程", "决定", "决议", "公告", "通告", "公报", "通知",
+    "通报", "意见", "批复", "复函", "函", "报告", "说明", "讲话", "名单", "议程", "纪要", "议案", "纲要", "规划",
+    "计划", "方案", "预案", "要点", "清单", "解释", "答复", "措施", "建议", "致辞", "总结", "守则", "公约", "命令",
+    "令", "法", "法典", "安排", "解答", "目录", "简介",
+)  # fmt: skip
+ALL_TYPES = tuple(sorted(COMPOUND_TYPES + SIMPLE_TYPES, key=len, reverse=True))
+
+# Types whose text is normally organised in articles (第X条).
+NORMATIVE_TYPES = frozenset(
+    {"条例", "办法", "规定", "细则", "规则", "规程", "准则", "章程", "实施细则", "暂行规定", "实施办法", "暂行办法",
+     "法", "解释"}
+)  # fmt: skip
+METADATA_TYPES = frozenset({"目录", "简介"})
+
+# Parenthesised qualifiers that may follow the type word: (书面) (试行) (草案) (2022—2024年) …
+_TRAILING_QUALIFIER = re.compile(
+    r"[(（]\s*(?:书面|试行|草案|修订草案|修订|暂行|征求意见稿|送审稿|节选|摘要|全文|"
+    r"\d{4}\s*[—\-–－~至]\s*\d{4}\s*年?|\d{4}\s*年(?:修订|修正)?|[一二三四五六七八九十]{1,3})\s*[)）]$"
+)
+
+
+def strip_qualifiers(title: str) -> str:
+    t = re.sub(r"\s+", "", title)
+    while True:
+        t2 = _TRAILING_QUALIFIER.sub("", t)
+        if t2 == t:
+            return t
+        t = t2
+
+
+def title_type(title: str) -> str | None:
+    """The type word a title ends with, or None when it ends with none."""
+    t = strip_qualifiers(title)
+    for word in ALL_TYPES:
+        if t.endswith(word) and len(t) > len(word):
+            if word == "法" and "中华人民共和国" not in t and not t.endswith("基本法"):
+                continue  # 依法, 办法 … : a bare 法 is a law only in a national law's full title
+            if word == "令" and len(t) < 3:
+                continue
+            return word
+    if t in ("目录", "目次"):
+        return "目录"
+    return None

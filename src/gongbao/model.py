@@ -1,0 +1,157 @@
+"""The domain model: plain dataclasses passed from one stage of the flow to the next.
+
+read → SourceText → clean → CleanText → split → IssueLayout (DocumentSpan*) → parse → Document → store.
+Every piece of text keeps the 1-based, inclusive range of source lines it came from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+PROVISION_KINDS = ("part", "chapter", "section", "article", "paragraph", "item", "subitem", "heading", "block")
+DATE_KINDS = ("adopted", "issued", "effective", "published")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A gazette file as read from disk: decoded text split into raw lines."""
+
+    file: str  # file name as cited (basename)
+    path: str
+    sha256: str
+    encoding: str
+    lines: tuple[str, ...]  # raw lines; line n is lines[n - 1]
+
+
+@dataclass(frozen=True)
+class CleanLine:
+    """One source line after character normalisation.  `text` is stripped and never empty for kind 'text'."""
+
+    number: int
+    raw: str
+    text: str
+    kind: str  # 'text' | 'blank' | 'furniture' (running header, page number, markdown rule)
+    indent: bool = False  # starts with a paragraph indent (two ideographic spaces)
+    lead_space: bool = False  # starts with one half-width space: a PDF text block starts here
+    width: int = 0  # display width (CJK = 2) of the text as printed, justification spaces included
+
+
+@dataclass
+class CleanText:
+    """A whole file after cleaning: normalised lines plus what the cleaner learned about its layout."""
+
+    source: SourceText
+    lines: list[CleanLine]
+    wrap_width: int  # typical display width of a hard-wrapped line, 0 when lines are whole paragraphs
+    header: str | None = None  # the running header text, when one was found
+
+    def line(self, number: int) -> CleanLine:
+        return self.lines[number - 1]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Display text of one paragraph and the source lines it spans."""
+
+    text: str
+    start_line: int
+    end_line: int
+
+
+@dataclass
+class DocumentSpan:
+    """Where one document sits in an issue, as found by the splitter."""
+
+    start_line: int
+    end_line: int
+    title_start: int  # first line of the title block (after any 附件 label)
+    title_end: int
+    title: str
+    inner_title: str | None = None
+    inner_title_start: int | None = None  # first line of the promulgated text's own title
+    inner_title_end: int | None = None
+    label: str | None = None  # an attachment label such as 附件1
+
+
+@dataclass
+class IssueRegion:
+    """Lines of an issue that belong to no document: cover, contents, self-description, page furniture."""
+
+    kind: str  # 'front' | 'toc' | 'intro' | 'back' | 'furniture' | 'gap'
+    start_line: int
+    end_line: int
+
+
+@dataclass
+class IssueLayout:
+    documents: list[DocumentSpan]
+    regions: list[IssueRegion]
+
+
+@dataclass
+class Provision:
+    id: str
+    kind: str
+    number: int | None
+    label: str
+    text: str
+    parent: str | None
+    start_line: int
+    end_line: int
+    heading: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "number": self.number,
+            "label": self.label,
+            "heading": self.heading,
+            "text": self.text,
+            "parent": self.parent,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+        }
+
+
+@dataclass
+class Source:
+    file: str
+    sha256: str
+    start_line: int
+    end_line: int
+
+
+@dataclass
+class Document:
+    id: str
+    title: str
+    doc_type: str | None
+    issuer: str | None
+    doc_number: str | None
+    dates: dict[str, str]
+    source: Source
+    inner_title: str | None = None
+    provisions: list[Provision] = field(default_factory=list)
+    references: list[dict[str, Any]] = field(default_factory=list)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def has_articles(self) -> bool:
+        return any(p.kind == "article" for p in self.provisions)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "inner_title": self.inner_title,
+            "doc_type": self.doc_type,
+            "issuer": self.issuer,
+            "doc_number": self.doc_number,
+            "dates": dict(self.dates),
+            "source": asdict(self.source),
+            "provisions": [p.to_dict() for p in self.provisions],
+            "references": list(self.references),
+            "relations": list(self.relations),
+        }

@@ -1,0 +1,90 @@
+"""bytes → SourceText: decode a gazette text file, or say clearly why it cannot be read.
+
+Encodings are tried in a fixed order rather than guessed statistically (charset-normalizer and friends): the set
+is closed (UTF-8 with or without BOM, UTF-16 with BOM, GB18030 which contains GBK), and strict decoding in that
+order is deterministic and never mistakes valid UTF-8 for something else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import unicodedata
+from pathlib import Path
+
+from .model import SourceText
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+_ALLOWED_CONTROLS = {"\t", "\n", "\r", "\f", "\v"}
+
+
+class ReadError(Exception):
+    """A file that cannot be ingested; str() is one line naming the file and the reason."""
+
+    def __init__(self, path: str | os.PathLike[str], reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+def decode(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple[str, str]:
+    """Return (text, encoding) or raise ReadError."""
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
+            except UnicodeDecodeError as e:
+                raise ReadError(path, f"not valid {encoding} although it starts with its byte-order mark ({e.reason})")
+    if b"\x00" in data:
+        raise ReadError(path, "binary file (contains NUL bytes), not a text gazette")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise ReadError(path, "binary file (mostly control characters), not a text gazette")
+        return text, encoding
+    raise ReadError(path, "cannot decode: not UTF-8, UTF-16 (with BOM) or GB18030/GBK")
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    return controls > max(2, len(sample) // 100)
+
+
+def split_lines(text: str) -> tuple[str, ...]:
+    """Lines as `sed -n` counts them: a final newline does not start another line."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return tuple(lines)
+
+
+def read_source(path: str | os.PathLike[str]) -> SourceText:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except IsADirectoryError:
+        raise ReadError(p, "is a directory, not a file") from None
+    except OSError as e:
+        raise ReadError(p, f"cannot read: {e.strerror or e}") from None
+    text, encoding = decode(data, p)
+    lines = split_lines(text)
+    if not any(line.strip() for line in lines):
+        raise ReadError(p, "empty file (only whitespace)")
+    return SourceText(
+        file=p.name,
+        path=str(p.resolve()),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=encoding,
+        lines=lines,
+    )

@@ -1,0 +1,397 @@
+"""CleanText → IssueLayout: where each document of a gazette issue starts and ends.
+
+A document starts with a title block: one to six short lines without sentence punctuation whose text ends with a
+document-type word (条例, 办法, 报告, 通知, 公告 …), optionally preceded by an attachment label (附件1).  A title
+block counts when what follows it is what follows a title in an official document: an adoption note
+"(2023年11月30日…通过)", a speech line "———2023年9月20日在…", a serial number "(第十八号)", a 文号, a salutation or
+addressee ending in a colon, the first article or chapter of a law, a paragraph indent, or a dated enactment
+history.  The promulgated text of a 印发/转发 notice is not a document of its own: its title becomes the notice's
+inner title.  Lines before the first document (cover, masthead, contents), a gazette's self-description (简介) and
+the back cover are issue metadata.  The table of contents is used only to report what it lists.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .clean import (
+    ARTICLE_HEAD,
+    DIVISION_HEAD,
+    DOC_NUMBER_LINE,
+    ZH_NUM,
+    display,
+    ends_sentence,
+    join_lines,
+    starts_with_marker,
+)
+from .doctypes import METADATA_TYPES, NORMATIVE_TYPES, strip_qualifiers, title_type
+from .model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
+
+MAX_TITLE_LINES = 8
+_SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?]|(?<![\dA-Za-z])[:：]|(?<=[\u4e00-\u9fff])\.")
+DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+_DATE_START = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+_ADOPTION_NOTE = re.compile(r"^[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月")
+_SPEECH_LINE = re.compile(r"^[—–-]{2,}\s*\d{4}\s*年")
+_SERIAL = re.compile(rf"^[(（]?\s*第\s*[{ZH_NUM}\d]+\s*号\s*[)）]?$")
+_ANNEX_LABEL = re.compile(r"^附\s*(?:件|录)\s*\d{0,2}$")
+_TOC_HEAD = re.compile(r"^目\s*录$|^目\s*次$")
+_PLACEHOLDER = re.compile(r"X{2,}|\sX\s|第\s*X\s*号|[(（]\s+[)）]")
+_PROMULGATES = re.compile(r"(?:印发|转发|发布|颁布|公布)(.+?)的(?:通知|决定|命令|令|公告)$")
+_CLOSING = re.compile(
+    r"请予审议|请一并予以审议|请审议|请予研究|报告完毕|特此公告|现予公告|特此通知|特此通告|此件公开发布|此件附件不公开"
+)
+_BACK_MATTER = re.compile(
+    r"ISSN|CN\s*\d{2}\s*[-—–]\s*\d{4}|总\s*编\s*辑|编辑出版|出版发行|邮\s*编\s*[:：]|定\s*价\s*[:：]|二维码|扫码关注"
+)
+MAX_BACK_MATTER_LINES = 120
+_ABOUT = re.compile(r"关于")
+_ENACTED = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|生效")
+_ADDRESSEE = re.compile(
+    r"各位|委员|代表|主任|主席|会议|同志|政府|厅|局|委|办|部门|单位|院|公司|机关|组织|学校|集团|机构|市|县|区|省"
+)
+
+
+@dataclass
+class _TitleBlock:
+    start: int  # index into the text-line list
+    end: int
+    title: str
+    doc_type: str
+    strong: bool  # followed by something only a title is followed by
+
+
+def split(clean_text: CleanText) -> IssueLayout:
+    """Find the documents of an issue and the issue-metadata regions between them."""
+    text = [ln for ln in clean_text.lines if ln.kind == "text"]
+    if not text:
+        return IssueLayout(documents=[], regions=[])
+    blocks = _title_blocks(text, clean_text.wrap_width)
+    docs: list[DocumentSpan] = []
+    meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
+    toc_at = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(re.sub(r"\s", "", ln.text))), None)
+    if toc_at is not None:
+        meta_starts.append((toc_at, "toc"))
+    for tb in blocks:
+        if tb.doc_type in METADATA_TYPES:
+            meta_starts.append((_label_start(text, tb.start), "intro" if tb.doc_type == "简介" else "toc"))
+            continue
+        if docs and _absorb_inner_title(docs[-1], tb, text):
+            continue
+        start = _label_start(text, tb.start)
+        label = re.sub(r"\s", "", text[start].text) if start != tb.start else None
+        docs.append(
+            DocumentSpan(
+                start_line=text[start].number,
+                end_line=text[-1].number,
+                title_start=text[tb.start].number,
+                title_end=text[tb.end].number,
+                title=tb.title,
+                label=label,
+            )
+        )
+    _set_ends(docs, meta_starts, text)
+    _cut_back_matter(docs, text)
+    _find_inner_titles(docs, text)
+    return IssueLayout(documents=docs, regions=_regions(clean_text, docs, meta_starts, text))
+
+
+# ------------------------------------------------------------------------------------------- title blocks
+
+
+def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
+    """Scan for lines that end a title (the next line is a follower) and work out where each title starts."""
+    blocks: list[_TitleBlock] = []
+    toc = _toc_span(text)
+    floor = 0  # a title block never reaches back into the previous one
+    for k in range(len(text)):
+        if k < floor or (toc and toc[0] <= k <= toc[1]) or not _title_line(text[k]):
+            continue
+        tb = _title_block_ending_at(text, k, floor, wrap_width)
+        if tb is None:
+            continue
+        floor = k + 1
+        if blocks and _repeated_title(blocks[-1], tb, text):
+            continue
+        blocks.append(tb)
+    return blocks
+
+
+def _repeated_title(prev: _TitleBlock, tb: _TitleBlock, text: list[CleanLine]) -> bool:
+    """Laws are often printed as title, enactment history, then the title again: one document, not two."""
+    if _squeeze(prev.title) != _squeeze(tb.title) and not _squeeze(prev.title).endswith(_squeeze(tb.title)):
+        return False
+    between = text[prev.end + 1 : tb.start]
+    return all(ln.text.rstrip()[-1:] not in "。.；;！!？?" for ln in between)
+
+
+def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width: int) -> _TitleBlock | None:
+    start = _title_start(text, k, floor)
+    while start < k and not _after_a_break(text, start, wrap_width):
+        start += 1
+    start = _earlier_copy(text, start, k, floor)
+    joined = join_lines(ln.text for ln in text[start : k + 1])
+    doc_type = title_type(joined)
+    if doc_type is None or not _after_a_break(text, start, wrap_width) or _PLACEHOLDER.search(joined):
+        return None
+    if len(strip_qualifiers(joined)) < len(doc_type) + 3:
+        return None  # 名词解释, 公告: a type word with too little before it is a heading, not a title
+    follower = _follower(text, k + 1, doc_type)
+    if follower == "weak" and not _plausible_without_follower(text, start, joined, doc_type):
+        return None
+    if not follower:
+        return None
+    return _TitleBlock(start, k, display(joined), doc_type, follower == "strong")
+
+
+def _earlier_copy(text: list[CleanLine], start: int, k: int, floor: int) -> int:
+    """The same title printed just above (without its issuer line split off): the document starts there."""
+    title = _squeeze(join_lines(ln.text for ln in text[start : k + 1]))
+    for n in range(1, 5):
+        i = start - n
+        if i < floor or not _title_line(text[i]):
+            break
+        if _squeeze(join_lines(ln.text for ln in text[i:start])) == title:
+            return i
+    return start
+
+
+def _balanced(s: str) -> bool:
+    return all(s.count(a) == s.count(b) for a, b in ("《》", "〈〉", "()", "（）", "“”"))
+
+
+def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
+    """Walk up from the title's last line over the lines the title began on: the head of a wrapped title, and
+    above a line starting with 关于 only its issuer (山西省人大法制委员会 / 关于…的报告)."""
+    start = k
+    while start > floor and k - start < MAX_TITLE_LINES - 1:
+        head = re.sub(r"\s", "", text[start].text)
+        about = 0 if _VERB_HEAD.match(head) else head.find("关于")
+        if about > 0 and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
+            break  # issuer and 关于 on one line: the title is complete
+        prev_line = text[start - 1]
+        prev = re.sub(r"\s", "", prev_line.text)
+        if not _title_line(prev_line) or len(prev) < 5 or _roster(prev_line.text):
+            break
+        if about == 0 and not _ISSUER.search(prev):
+            break  # above a 关于… line only an issuer belongs to the title
+        start -= 1
+        if about == 0 and not re.match(r"^(?:转报|转发|批转|印发)", prev):
+            break
+    return start
+
+
+_VERB_HEAD = re.compile(r"^(?:转报|转发|批转|印发|关于)")
+_ISSUER = re.compile(
+    r"(?:委员会|常委会|人大|政府|办公厅|办公室|检查组|工委|厅|局|委|院|会议|主席团|部|署|中心|集团|公司|协会|小组)$"
+)
+
+
+def _roster(t: str) -> bool:
+    """A line of personal names set in columns: 张　羽　　　毛益民 / 丁小强 卫小春 马德茂."""
+    tokens = t.split()
+    if len(tokens) < 3 or all(len(x) == 1 for x in tokens):
+        return False
+    return sum(len(x) <= 4 for x in tokens) >= 0.7 * len(tokens)
+
+
+_TOC_ENTRY = re.compile(r"(?:[(（]\s*\d{1,3}\s*[)）]|\t\s*\d{1,3}|\s\d{1,3})$")
+
+
+def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
+    """The table of contents: from a 目录 heading to the last line that ends with a page number."""
+    head = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(re.sub(r"\s", "", ln.text))), None)
+    if head is None:
+        return None
+    last = head
+    for j in range(head + 1, len(text)):
+        if _TOC_ENTRY.search(text[j].raw.rstrip()):
+            last = j
+        elif j - last > 6:
+            break
+    return head, last
+
+
+def _title_line(ln: CleanLine) -> bool:
+    t = ln.text
+    if len(t) > 100 or "\t" in ln.raw or _SENTENCE_PUNCT.search(t):
+        return False
+    if _DATE_START.match(t) or DOC_NUMBER_LINE.match(t) or _SERIAL.match(t) or _ADOPTION_NOTE.match(t):
+        return False
+    if _ANNEX_LABEL.match(re.sub(r"\s", "", t)) or re.fullmatch(r"[(（][^()（）]*[)）]", t):
+        return False
+    return not starts_with_marker(t)
+
+
+def _after_a_break(text: list[CleanLine], i: int, wrap_width: int) -> bool:
+    """A title never continues a sentence: the line before it ends one, or is a short line of its own."""
+    if i == 0:
+        return True
+    prev = text[i - 1]
+    if ends_sentence(prev.text) or _roster(prev.text):
+        return True
+    if wrap_width and prev.width < wrap_width - max(6, wrap_width // 5):
+        return True
+    return not wrap_width or text[i].lead_space or _ANNEX_LABEL.match(re.sub(r"\s", "", prev.text)) is not None
+
+
+def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
+    """'strong' when line k is something that follows a title, 'weak' for a plain paragraph, '' otherwise."""
+    if k >= len(text):
+        return ""
+    ln = text[k]
+    t = ln.text
+    if (
+        _ADOPTION_NOTE.match(t)
+        or _SPEECH_LINE.match(t)
+        or _SERIAL.match(t)
+        or DOC_NUMBER_LINE.match(t)
+        or _is_salutation(text, k)
+    ):
+        return "strong"
+    m = ARTICLE_HEAD.match(t) or DIVISION_HEAD.match(t)
+    if m and m.group(1) in ("一", "1"):
+        return "strong"
+    if _DATE_START.match(t) and _ENACTED.search(t + (text[k + 1].text if k + 1 < len(text) else "")):
+        return "strong"  # a dated enactment history: 2004年1月8日 …会议通过
+    if ln.indent:
+        return "strong"
+    if starts_with_marker(t) or _title_line(ln) or t[0] in "(（" or _TOC_ENTRY.search(ln.raw.rstrip()):
+        return ""
+    return "weak"
+
+
+def _is_salutation(text: list[CleanLine], k: int) -> bool:
+    t = text[k].text
+    if len(t) <= 80 and t[-1] in ":：" and not re.search(r"[。；;！？]", t):
+        return bool(_ADDRESSEE.search(t))
+    nxt = text[k + 1].text if k + 1 < len(text) else ""
+    return t[-1] in "，," and len(t) <= 60 and bool(nxt) and nxt[-1] in ":：" and len(nxt) <= 40
+
+
+def _plausible_without_follower(text: list[CleanLine], i: int, title: str, doc_type: str) -> bool:
+    """A title followed directly by body text: accept one at the very start of the text, or a 关于… title right
+    after a closed paragraph."""
+    if i == 0:
+        return True
+    if doc_type in NORMATIVE_TYPES or not _ABOUT.search(title):
+        return False
+    return i == 0 or ends_sentence(text[i - 1].text) or DATE_LINE.match(text[i - 1].text) is not None
+
+
+def _label_start(text: list[CleanLine], i: int) -> int:
+    if i > 0 and _ANNEX_LABEL.match(re.sub(r"\s", "", text[i - 1].text)):
+        return i - 1
+    return i
+
+
+# --------------------------------------------------------------------------------------- inner titles
+
+
+def _squeeze(s: str) -> str:
+    return re.sub(r"[\s《》〈〉“”\"'‘’<>«»‹›]", "", s)
+
+
+def _promulgated_object(title: str) -> str | None:
+    m = _PROMULGATES.search(_squeeze(title))
+    return m.group(1) if m else None
+
+
+def _same_text(inner: str, obj: str) -> bool:
+    a, b = _squeeze(inner), _squeeze(obj)
+    if not a or not b:
+        return False
+    if a in b or b in a:
+        return min(len(a), len(b)) >= 4
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.8
+
+
+def _absorb_inner_title(doc: DocumentSpan, tb: _TitleBlock, text: list[CleanLine]) -> bool:
+    """A 印发 notice's promulgated text repeats its own title: record it as the notice's inner title."""
+    if doc.inner_title is not None:
+        return False
+    t = text[tb.end + 1].text if tb.end + 1 < len(text) else ""
+    if DOC_NUMBER_LINE.match(t) or _SERIAL.match(t):
+        return False  # a 文号 or serial number: a document of its own
+    obj = _promulgated_object(doc.title)
+    if obj is None or not _same_text(tb.title, obj):
+        return False
+    doc.inner_title = tb.title
+    doc.inner_title_start, doc.inner_title_end = text[tb.start].number, text[tb.end].number
+    return True
+
+
+def _find_inner_titles(docs: list[DocumentSpan], text: list[CleanLine]) -> None:
+    """For 印发 notices whose promulgated text had no follower strong enough to be a title block."""
+    by_number = {ln.number: idx for idx, ln in enumerate(text)}
+    for doc in docs:
+        obj = _promulgated_object(doc.title)
+        if doc.inner_title is not None or obj is None:
+            continue
+        i = by_number[doc.title_end] + 1
+        while i < len(text) and text[i].number <= doc.end_line:
+            for k in range(i, min(i + 3, len(text))):
+                if text[k].number > doc.end_line or not _title_line(text[k]):
+                    break
+                joined = display(join_lines(ln.text for ln in text[i : k + 1]))
+                if _same_text(joined, obj) and len(_squeeze(joined)) >= 0.6 * len(_squeeze(obj)):
+                    doc.inner_title = joined
+                    doc.inner_title_start, doc.inner_title_end = text[i].number, text[k].number
+                    break
+            if doc.inner_title is not None:
+                break
+            i += 1
+
+
+# ------------------------------------------------------------------------------------------ boundaries
+
+
+def _set_ends(docs: list[DocumentSpan], meta_starts: list[tuple[int, str]], text: list[CleanLine]) -> None:
+    starts = sorted([d.start_line for d in docs] + [text[i].number for i, _ in meta_starts])
+    for doc in docs:
+        later = [s for s in starts if s > doc.start_line]
+        limit = later[0] if later else text[-1].number + 1
+        doc.end_line = max(ln.number for ln in text if ln.number < limit)
+
+
+def _cut_back_matter(docs: list[DocumentSpan], text: list[CleanLine]) -> None:
+    """The back cover and colophon after the last document are issue metadata."""
+    if not docs:
+        return
+    last = docs[-1]
+    tail = [ln for ln in text if last.title_end < ln.number <= last.end_line]
+    first_back = next((k for k, ln in enumerate(tail) if _BACK_MATTER.search(ln.text)), None)
+    if first_back is None:
+        return
+    closing = [k for k, ln in enumerate(tail[:first_back]) if _CLOSING.search(ln.text) or DATE_LINE.match(ln.text)]
+    if closing and len(tail) - closing[-1] <= MAX_BACK_MATTER_LINES:
+        last.end_line = tail[closing[-1]].number
+
+
+def _regions(clean_text: CleanText, docs: list[DocumentSpan], meta_starts, text) -> list[IssueRegion]:
+    """Every line that belongs to no document, as metadata regions of the issue."""
+    owner = [None] * (len(clean_text.lines) + 1)
+    for d in docs:
+        for n in range(d.start_line, d.end_line + 1):
+            owner[n] = d
+    meta_kind_at = {text[i].number: kind for i, kind in meta_starts}
+    first_doc = docs[0].start_line if docs else len(clean_text.lines) + 1
+    regions: list[IssueRegion] = []
+    kind = "front"
+    for n in range(1, len(clean_text.lines) + 1):
+        if owner[n] is not None:
+            kind = "gap"
+            continue
+        ln = clean_text.line(n)
+        if n in meta_kind_at:
+            kind = meta_kind_at[n]
+        elif n > first_doc and kind == "gap" and ln.kind == "text":
+            kind = "back" if n > docs[-1].end_line else "gap"
+        this = "furniture" if ln.kind == "furniture" else kind
+        if regions and regions[-1].kind == this and regions[-1].end_line == n - 1:
+            regions[-1].end_line = n
+        else:
+            regions.append(IssueRegion(kind=this, start_line=n, end_line=n))
+    return regions
