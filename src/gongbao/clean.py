@@ -146,11 +146,13 @@ ZH_NUM = "〇零一二三四五六七八九十百千两"
 _NUM = rf"[{ZH_NUM}\d]+"
 ARTICLE_HEAD = re.compile(rf"^第({_NUM})条(?:之({_NUM}))?(?=[\s【\[]|$)")
 DIVISION_HEAD = re.compile(rf"^第({_NUM})([编章节])(?=[\s]|$|[^\s，。,.、的条款项规《〈“])")
+DIVISION_SEPARATED = re.compile(rf"^第{_NUM}[编章节][\s\u3000]")
 _ITEM_MARK = re.compile(
     rf"^(?:[(（]\s*[{ZH_NUM}]+\s*[)）]|[(（]\s*\d{{1,2}}\s*[)）]|\d{{1,2}}\s*[.、．]|[{ZH_NUM}]+、|[①-⑳]|——)"
 )
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号$")
 _ANNEX_LABEL = re.compile(r"^附\s*件\s*\d{0,2}\s*$|^附\s*件\s*\d{0,2}\s*[:：]")
+_DATE_ALONE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _SERIAL_LINE = re.compile(r"^[(（]?\s*第\s*[\d一二三四五六七八九十百]+\s*号\s*[)）]?$")
 
 # History lines under a title: "2004年1月8日 …会议通过" / "2010年…修正" – each its own paragraph.
@@ -169,6 +171,7 @@ def is_strong_start(text: str) -> bool:
         or DOC_NUMBER_LINE.match(text)
         or _ANNEX_LABEL.match(text)
         or _SERIAL_LINE.match(text)
+        or _DATE_ALONE.match(text)
         or text.startswith(("———", "——"))
     )
 
@@ -189,15 +192,22 @@ def ends_sentence(text: str, paragraph_start: str = "") -> bool:
 # -------------------------------------------------------------------------------------------- paragraphs
 
 
+def _full(line: CleanLine, wrap_width: int) -> bool:
+    return line.width >= wrap_width - max(6, wrap_width // 5)
+
+
 def _continues(prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: int, legal: bool) -> bool:
     """Does `nxt` continue the paragraph whose last line so far is `prev` (and first line `first`)?"""
     if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or is_strong_start(nxt.text):
         return False
     terminal = ends_sentence(prev.text, first.text)
+    if DIVISION_HEAD.match(first.text) and DIVISION_SEPARATED.match(first.text):
+        # 第三章　实施换道领跑战略， / 抢占“六新”发展制高点: a heading goes on only while it is visibly unfinished
+        # (a short next line ends the heading or the sentence; a full one starts the body below the heading)
+        return prev.text.endswith(("，", ",", "、")) or (bool(wrap_width) and not _full(nxt, wrap_width))
     if wrap_width:
-        full = prev.width >= wrap_width - max(6, wrap_width // 5)
-        if not full:
-            return False
+        if not _full(prev, wrap_width):
+            return prev.text.endswith(("，", ",", "、")) and not starts_with_marker(nxt.text)
         if terminal:
             # A sentence that ends exactly at the margin usually ends its paragraph too (measured on the dev laws);
             # only an over-full line (wider than the column) is more often mid-paragraph.

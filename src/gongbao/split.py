@@ -164,28 +164,32 @@ def _balanced(s: str) -> bool:
 
 def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
     """Walk up from the title's last line over the lines the title began on: the head of a wrapped title, and
-    above a line starting with 关于 only its issuer (山西省人大法制委员会 / 关于…的报告)."""
+    above a line starting with 关于 only its issuer, which may itself be wrapped (山西省第十三届人民代表大会 /
+    第四次会议议案审查委员会 / 关于代表议案的审查报告)."""
     start = k
     while start > floor and k - start < MAX_TITLE_LINES - 1:
         head = re.sub(r"\s", "", text[start].text)
         about = 0 if _VERB_HEAD.match(head) else head.find("关于")
-        if about > 0 and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
-            break  # issuer and 关于 on one line: the title is complete
         prev_line = text[start - 1]
         prev = re.sub(r"\s", "", prev_line.text)
         if not _title_line(prev_line) or len(prev) < 5 or _roster(prev_line.text):
             break
-        if about == 0 and not _ISSUER.search(prev):
-            break  # above a 关于… line only an issuer belongs to the title
+        if about > 0 and _PLACE.match(head) and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
+            break  # 山西省人大法制委员会关于…: issuer and 关于 on one line, the title is complete
+        if about >= 0 and not _ISSUER.search(prev):
+            break  # above a 关于… line only (the first half of) an issuer belongs to the title
+        if about < 0 and _PLACE.match(head) and _ISSUER.search(head):
+            break  # the line is a complete issuer name already
         start -= 1
-        if about == 0 and not re.match(r"^(?:转报|转发|批转|印发)", prev):
-            break
     return start
 
 
+_PLACE = re.compile(
+    r"^(?:中华人民共和国|国务院|中共|全国|最高人民|[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|自治区|州|盟|旗))"
+)
 _VERB_HEAD = re.compile(r"^(?:转报|转发|批转|印发|关于)")
 _ISSUER = re.compile(
-    r"(?:委员会|常委会|人大|政府|办公厅|办公室|检查组|工委|厅|局|委|院|会议|主席团|部|署|中心|集团|公司|协会|小组)$"
+    r"(?:委员会|常委会|人大|代表大会|政府|办公厅|办公室|检查组|工委|厅|局|委|院|会议|主席团|部|署|中心|集团|公司|协会|小组)$"
 )
 
 

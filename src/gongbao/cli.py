@@ -1,0 +1,212 @@
+"""The gongbao command line (Typer).  Read commands build the database from the bundled samples when none exists."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
+from .model import Document
+from .store import Store, StoreError
+
+app = typer.Typer(
+    help="gongbao: Chinese government gazettes as a structured, searchable, citable knowledge base.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="GONGBAO_DB", help="Database file (default: a per-user data path).", show_default=False),
+]
+
+
+def _open(db: Path | None) -> Store:
+    try:
+        return open_store(db)
+    except StoreError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Gazette text files or folders (default: the bundled samples).")] = None,
+    db: DbOption = None,
+    strict: Annotated[bool, typer.Option(help="Exit non-zero if any file could not be ingested.")] = False,
+) -> None:
+    """Read, parse and store gazette issues; a file that fails is reported and the others still go in."""
+    files = expand(paths) if paths else sample_paths()
+    try:
+        store = Store(db or default_db_path())
+    except StoreError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    with store, Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                         TimeElapsedColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("ingesting", total=len(files))
+
+        def advance(path: Path, _result: object) -> None:
+            bar.update(task, advance=1, description=f"ingesting {path.name}")
+
+        report = ingest_paths(store, files, advance)
+    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {store.path}")
+    for r in report.results:
+        counts = ("", "", "") if r.documents < 0 else (str(r.documents), str(r.laws), str(r.articles))
+        table.add_row(escape(r.file), r.status, *counts)
+    if report.results:
+        out.print(table)
+    for line in report.errors:
+        err.print(f"[red]error:[/red] {escape(line)}")
+    if report.errors and (strict or not report.results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    format: Annotated[str, typer.Option("--format", help="Export format.")] = "jsonl",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export every document with its provisions (JSONL: one document per line)."""
+    if format != "jsonl":
+        err.print(f"[red]error:[/red] unknown format {escape(format)!r} (available: jsonl)")
+        raise typer.Exit(2)
+    from .export.jsonl import write_jsonl
+
+    with _open(db) as store:
+        if out_file:
+            tmp = out_file.with_name(out_file.name + ".part")
+            with tmp.open("w", encoding="utf-8") as f:
+                n = write_jsonl(store, f)
+            tmp.replace(out_file)
+            err.print(f"{n} documents written to {escape(str(out_file))}")
+        else:
+            write_jsonl(store, sys.stdout)
+
+
+@app.command("list")
+def list_documents(
+    doc_type: Annotated[str | None, typer.Option("--type", help="Document type, e.g. 条例, 通知, 报告.")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Issuer (or title) contains this text.")] = None,
+    year: Annotated[int | None, typer.Option(help="Year of issue/adoption.")] = None,
+    file: Annotated[str | None, typer.Option(help="Source file name.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """List documents, optionally filtered by type, issuer, year or source file."""
+    with _open(db) as store:
+        docs = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, file=file)
+    if as_json:
+        print(json.dumps([_summary(d) for d in docs], ensure_ascii=False, indent=1))
+        return
+    table = Table("id", "type", "title", "文号", "date", "source")
+    for d in docs:
+        date = d.dates.get("issued") or d.dates.get("adopted") or d.dates.get("delivered") or ""
+        table.add_row(d.id, escape(d.doc_type or ""), escape(d.title), escape(d.doc_number or ""), date,
+                      f"{escape(d.source.file)}:{d.source.start_line}-{d.source.end_line}")
+    out.print(table)
+    out.print(f"{len(docs)} documents")
+
+
+def _summary(d: Document) -> dict:
+    data = d.to_dict()
+    data.pop("provisions")
+    return data
+
+
+@app.command()
+def show(
+    doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the document as JSON (the export form).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Show one document: metadata and outline."""
+    with _open(db) as store:
+        doc = store.document(doc_id)
+        if doc is None:
+            matches = [d for d in store.list_documents() if doc_id in d.title or doc_id == (d.inner_title or "")]
+            if len(matches) != 1:
+                hint = f"; {len(matches)} titles contain it, give an id" if matches else ""
+                err.print(f"[red]error:[/red] no document {escape(doc_id)!r}{hint}")
+                raise typer.Exit(1)
+            doc = store.document(matches[0].id)
+    assert doc is not None
+    if as_json:
+        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+        return
+    print_outline(doc)
+
+
+def print_outline(doc: Document, max_text: int = 36) -> None:
+    out.print(f"[bold]{escape(doc.title)}[/bold]")
+    if doc.inner_title:
+        out.print(f"  印发: 《{escape(doc.inner_title)}》")
+    for key, value in (("id", doc.id), ("type", doc.doc_type), ("issuer", doc.issuer), ("文号", doc.doc_number),
+                       ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
+                       ("source", f"{doc.source.file} lines {doc.source.start_line}-{doc.source.end_line}")):
+        if value:
+            out.print(f"  {key:7} {escape(str(value))}")
+    depth = {None: 0}
+    for p in doc.provisions:
+        depth[p.id] = depth.get(p.parent, 0) + 1
+        if p.kind in ("paragraph", "item", "subitem", "block"):
+            continue
+        indent = "  " * depth[p.id]
+        head = " ".join(x for x in (p.label, p.heading or "") if x)
+        body = p.text.replace("\n", " ")
+        snippet = body[:max_text] + ("…" if len(body) > max_text else "")
+        out.print(f"{indent}{escape(head)}  [dim]{escape(snippet)}[/dim]  [dim]L{p.start_line}[/dim]")
+
+
+@app.command()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Counts of sources, documents, laws and provisions."""
+    with _open(db) as store:
+        data = store.stats()
+        data["files"] = store.sources()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    out.print(f"{data['sources']} sources, {data['documents']} documents ({data['laws']} with articles), "
+              f"{data['provisions']} provisions")
+    table = Table("file", "documents", "laws", "lines", "encoding")
+    for f in data["files"]:
+        table.add_row(escape(f["file"]), str(f["documents"]), str(f["laws"]), str(f["line_count"]), f["encoding"])
+    out.print(table)
+    out.print("by type: " + ", ".join(f"{escape(k)} {v}" for k, v in data["documents_by_type"].items()))
+    out.print("provisions by kind: " + ", ".join(f"{k} {v}" for k, v in data["provisions_by_kind"].items()))
+
+
+@app.command()
+def check(db: DbOption = None) -> None:
+    """Quality checks that need no ground truth; exits non-zero when any error is found."""
+    from .check import check_store
+
+    with _open(db) as store:
+        findings = check_store(store)
+        n_docs = store.count("documents")
+    errors = [f for f in findings if f.level == "error"]
+    for f in findings:
+        (err if f.level == "error" else out).print(escape(str(f)))
+    out.print(f"checked {n_docs} documents: {len(errors)} errors, {len(findings) - len(errors)} warnings")
+    if errors:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""Exporters: turn the store's documents into files other tools read."""

@@ -1,0 +1,17 @@
+"""The JSONL export contract (DESIGN.md §3): one JSON object per document, per line, in file and document order."""
+
+from __future__ import annotations
+
+import json
+from typing import TextIO
+
+from ..store import Store
+
+
+def write_jsonl(store: Store, out: TextIO) -> int:
+    n = 0
+    for doc in store.iter_documents():
+        out.write(json.dumps(doc.to_dict(), ensure_ascii=False))
+        out.write("\n")
+        n += 1
+    return n

@@ -1,0 +1,60 @@
+"""Chinese numerals and dates, as printed in gazettes (十九, 一百二十, 二〇二二年十二月八日, 2022 年 11 月 18 日)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2, "○": 0}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+
+
+def zh_to_int(s: str) -> int | None:
+    """'十九' → 19, '一百零五' → 105, '二〇三五' → 2035, '12' → 12; None when s is not a numeral."""
+    s = s.strip()
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    if any(c not in _DIGITS and c not in _UNITS for c in s):
+        return None
+    if not any(c in _UNITS for c in s):  # digit by digit: 二〇三五
+        return int("".join(str(_DIGITS[c]) for c in s))
+    total, section, digit = 0, 0, None
+    for c in s:
+        if c in _DIGITS:
+            digit = _DIGITS[c]
+        elif c == "万":
+            section = (section + (digit or 0)) * 10000
+            total, section, digit = total + section, 0, None
+        else:
+            section += (1 if digit is None else digit) * _UNITS[c]
+            digit = None
+    return total + section + (digit or 0)
+
+
+_ZH = "〇零一二三四五六七八九十○"
+DATE_PATTERN = re.compile(
+    rf"(\d{{4}}|[{_ZH}]{{4}})\s*年\s*(\d{{1,2}}|[{_ZH}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_ZH}]{{1,3}})\s*日"
+)
+
+
+def parse_date(match: re.Match[str]) -> str | None:
+    """ISO date from a DATE_PATTERN match, or None when it names no real day."""
+    y, m, d = (zh_to_int(g) for g in match.groups())
+    try:
+        return date(y, m, d).isoformat() if y and m and d else None
+    except ValueError:
+        return None
+
+
+def first_date(text: str) -> str | None:
+    for m in DATE_PATTERN.finditer(text):
+        iso = parse_date(m)
+        if iso:
+            return iso
+    return None
+
+
+def add_days(iso: str, days: int) -> str:
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()

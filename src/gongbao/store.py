@@ -1,0 +1,290 @@
+"""The knowledge base: an embedded SQLite database (through apsw, which bundles a current SQLite with FTS5).
+
+Schema (one row per …):
+  sources     gazette file ingested: file (name as cited, primary key), path, sha256, encoding, raw text, time
+  regions     line range of an issue that belongs to no document (cover, contents, 简介, back matter, furniture)
+  documents   document: id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates (JSON),
+              year, start_line, end_line, has_articles, references (JSON), relations (JSON)
+  provisions  provision of a document in document order: document_id, seq, id, kind, number, label, heading,
+              text, parent, start_line, end_line
+  meta        key/value: schema_version
+
+Ingest of one file is one transaction: the same file twice changes nothing; a changed file (same name, new
+content) replaces its old version; a crash mid-file leaves the database as it was.  WAL lets readers read while
+a writer ingests.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import apsw
+
+from .model import Document, Provision, Source
+from .pipeline import ParsedIssue
+
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    file TEXT PRIMARY KEY,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    encoding TEXT NOT NULL,
+    line_count INTEGER NOT NULL,
+    raw TEXT NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS regions (
+    file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    title TEXT NOT NULL,
+    inner_title TEXT,
+    doc_type TEXT,
+    issuer TEXT,
+    doc_number TEXT,
+    dates TEXT NOT NULL,
+    year INTEGER,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    has_articles INTEGER NOT NULL,
+    refs TEXT NOT NULL DEFAULT '[]',
+    relations TEXT NOT NULL DEFAULT '[]'
+);
+CREATE INDEX IF NOT EXISTS documents_file ON documents(file, ordinal);
+CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
+CREATE INDEX IF NOT EXISTS documents_year ON documents(year);
+CREATE TABLE IF NOT EXISTS provisions (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    number INTEGER,
+    label TEXT NOT NULL,
+    heading TEXT,
+    text TEXT NOT NULL,
+    parent TEXT,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL,
+    PRIMARY KEY (document_id, id)
+);
+CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
+"""
+
+_DOC_COLUMNS = ("id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
+                "end_line, has_articles, refs, relations")
+
+
+class StoreError(Exception):
+    pass
+
+
+@dataclass
+class IngestResult:
+    file: str
+    status: str  # 'added' | 'replaced' | 'unchanged'
+    documents: int
+    laws: int
+    articles: int
+
+
+def year_of(dates: dict[str, str]) -> int | None:
+    for key in ("issued", "adopted", "delivered", "effective", "published"):
+        if dates.get(key):
+            return int(dates[key][:4])
+    return None
+
+
+class Store:
+    """A connection to the knowledge base.  Use as a context manager or call close()."""
+
+    def __init__(self, path: str | os.PathLike[str], readonly: bool = False):
+        self.path = Path(path)
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
+        try:
+            self.db = apsw.Connection(str(self.path), flags=flags)
+            self.db.setbusytimeout(10_000)
+            self.db.execute("PRAGMA foreign_keys = ON")
+            if not readonly:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = NORMAL")
+                with self.db:
+                    self.db.execute(_SCHEMA)
+                    self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        except apsw.Error as e:
+            raise StoreError(f"{self.path}: cannot open database ({e})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------------------------------ writing
+
+    def source_sha(self, file: str) -> str | None:
+        row = self.db.execute("SELECT sha256 FROM sources WHERE file = ?", (file,)).fetchone()
+        return row[0] if row else None
+
+    def ingest(self, issue: ParsedIssue) -> IngestResult:
+        """Store one parsed file atomically, replacing an older version of the same file."""
+        src = issue.source
+        old = self.source_sha(src.file)
+        docs = issue.documents
+        result = IngestResult(
+            file=src.file,
+            status="unchanged" if old == src.sha256 else ("replaced" if old else "added"),
+            documents=len(docs),
+            laws=sum(d.has_articles for d in docs),
+            articles=sum(p.kind == "article" for d in docs for p in d.provisions),
+        )
+        if old == src.sha256:
+            return result
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self.db:  # one transaction: all of this file or nothing
+            self.db.execute("DELETE FROM sources WHERE file = ?", (src.file,))
+            self.db.execute(
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (src.file, src.path, src.sha256, src.encoding, len(src.lines), "\n".join(src.lines), now),
+            )
+            self.db.executemany(
+                "INSERT INTO regions VALUES (?, ?, ?, ?)",
+                [(src.file, r.kind, r.start_line, r.end_line) for r in issue.regions],
+            )
+            for ordinal, doc in enumerate(docs, 1):
+                self._insert_document(doc, ordinal)
+        return result
+
+    def _insert_document(self, doc: Document, ordinal: int) -> None:
+        self.db.execute(
+            f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (doc.id, doc.source.file, ordinal, doc.title, doc.inner_title, doc.doc_type, doc.issuer, doc.doc_number,
+             json.dumps(doc.dates, ensure_ascii=False), year_of(doc.dates), doc.source.start_line,
+             doc.source.end_line, int(doc.has_articles), json.dumps(doc.references, ensure_ascii=False),
+             json.dumps(doc.relations, ensure_ascii=False)),
+        )
+        self.db.executemany(
+            "INSERT INTO provisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc.id, seq, p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line)
+             for seq, p in enumerate(doc.provisions)],
+        )
+
+    # ------------------------------------------------------------------------------------------ reading
+
+    def count(self, table: str) -> int:
+        if table not in ("sources", "documents", "provisions", "regions"):
+            raise ValueError(table)
+        return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+    def sources(self) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT s.file, s.sha256, s.encoding, s.line_count, s.ingested_at, count(d.id), "
+            "coalesce(sum(d.has_articles), 0) FROM sources s LEFT JOIN documents d ON d.file = s.file "
+            "GROUP BY s.file ORDER BY s.file"
+        ).fetchall()
+        keys = ("file", "sha256", "encoding", "line_count", "ingested_at", "documents", "laws")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
+
+    def source_lines(self, file: str) -> list[str] | None:
+        row = self.db.execute("SELECT raw FROM sources WHERE file = ?", (file,)).fetchone()
+        return row[0].split("\n") if row else None
+
+    def regions(self, file: str) -> list[tuple[str, int, int]]:
+        return self.db.execute(
+            "SELECT kind, start_line, end_line FROM regions WHERE file = ? ORDER BY start_line", (file,)
+        ).fetchall()
+
+    def list_documents(
+        self,
+        doc_type: str | None = None,
+        issuer: str | None = None,
+        year: int | None = None,
+        file: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Document]:
+        where, args = [], []
+        if doc_type:
+            where.append("doc_type = ?")
+            args.append(doc_type)
+        if issuer:
+            where.append("instr(coalesce(issuer, '') || ' ' || title, ?) > 0")
+            args.append(issuer)
+        if year:
+            where.append("year = ?")
+            args.append(year)
+        if file:
+            where.append("file = ?")
+            args.append(file)
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY file, ordinal"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [self._document(row, with_provisions=False) for row in self.db.execute(sql, args)]
+
+    def document(self, doc_id: str, with_provisions: bool = True) -> Document | None:
+        row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return self._document(row, with_provisions) if row else None
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document with its provisions, in file and document order (streams: one document in memory)."""
+        ids = [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY file, ordinal")]
+        for doc_id in ids:
+            doc = self.document(doc_id)
+            if doc:
+                yield doc
+
+    def provisions(self, doc_id: str) -> list[Provision]:
+        rows = self.db.execute(
+            "SELECT id, kind, number, label, text, parent, start_line, end_line, heading FROM provisions "
+            "WHERE document_id = ? ORDER BY seq",
+            (doc_id,),
+        )
+        return [Provision(*r) for r in rows]
+
+    def _document(self, row: Iterable[Any], with_provisions: bool) -> Document:
+        (doc_id, file, _ordinal, title, inner_title, doc_type, issuer, doc_number, dates, _year, start, end,
+         _has_articles, refs, relations) = row
+        sha = self.source_sha(file) or ""
+        return Document(
+            id=doc_id, title=title, inner_title=inner_title, doc_type=doc_type, issuer=issuer,
+            doc_number=doc_number, dates=json.loads(dates),
+            source=Source(file=file, sha256=sha, start_line=start, end_line=end),
+            provisions=self.provisions(doc_id) if with_provisions else [],
+            references=json.loads(refs), relations=json.loads(relations),
+        )
+
+    def stats(self) -> dict[str, Any]:
+        by_type = self.db.execute(
+            "SELECT coalesce(doc_type, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        by_kind = self.db.execute("SELECT kind, count(*) FROM provisions GROUP BY 1 ORDER BY 2 DESC").fetchall()
+        return {
+            "sources": self.count("sources"),
+            "documents": self.count("documents"),
+            "laws": self.db.execute("SELECT count(*) FROM documents WHERE has_articles").fetchone()[0],
+            "provisions": self.count("provisions"),
+            "documents_by_type": dict(by_type),
+            "provisions_by_kind": dict(by_kind),
+        }
