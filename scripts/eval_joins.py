@@ -1,9 +1,11 @@
 """Dev tool: classify join decisions on the degraded law corpus against gazette/*.map.json."""
 
 import glob
+import itertools
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 from gongbao.clean import _continues, clean, ends_sentence, starts_with_marker
 from gongbao.read import read_source
@@ -12,12 +14,12 @@ shared = sys.argv[1] if len(sys.argv) > 1 else "../shared"
 c = Counter()
 ex = {}
 for f in sorted(glob.glob(f"{shared}/corpus/laws-dev/gazette/*.txt")):
-    m = json.load(open(f[:-4] + ".map.json"))["lines"]
+    m = json.loads(Path(f[:-4] + ".map.json").read_text())["lines"]
     ct = clean(read_source(f))
     W = ct.wrap_width
     text = [ln for ln in ct.lines if ln.kind == "text"]
     first = text[0]
-    for p, n in zip(text, text[1:]):
+    for p, n in itertools.pairwise(text):
         truth = m[p.number - 1]["src_line"] == m[n.number - 1]["src_line"]
         got = _continues(p, n, first, W, True)
         full = p.width >= W - max(6, W // 5)

@@ -4,6 +4,7 @@ import glob
 import json
 import sys
 from collections import Counter
+from pathlib import Path
 
 from gongbao.clean import clean, iter_paragraphs
 from gongbao.read import read_source
@@ -13,7 +14,7 @@ tot = ok = 0
 errs = Counter()
 examples = []
 for f in sorted(glob.glob(f"{shared}/corpus/laws-dev/gazette/*.txt")):
-    m = json.load(open(f[:-4] + ".map.json"))["lines"]
+    m = json.loads(Path(f[:-4] + ".map.json").read_text())["lines"]
     src = read_source(f)
     ct = clean(src)
     truth = {}

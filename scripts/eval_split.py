@@ -2,6 +2,7 @@
 
 import json
 import sys
+from pathlib import Path
 
 from gongbao.clean import clean
 from gongbao.read import read_source
@@ -19,7 +20,7 @@ verbose = "-v" in sys.argv
 for k, f in files.items():
     gold = [
         g
-        for g in json.load(open(f"{shared}/eval/gold/seed_00{k}_inventory.json"))
+        for g in json.loads(Path(f"{shared}/eval/gold/seed_00{k}_inventory.json").read_text())
         if g["doc_type"] not in ("目录", "简介")
     ]
     lay = split(clean(read_source(f"{shared}/seeds/{f}")))

@@ -7,6 +7,7 @@ issue-metadata region, or to more than one.  Warnings: a document without a type
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -59,7 +60,7 @@ def check_document(doc: Document, furniture: set[str] = frozenset()) -> list[Fin
 
     articles = [p for p in doc.provisions if p.kind == "article"]
     numbers = [(p.number, p.label) for p in articles]
-    for (a, la), (b, lb) in zip(numbers, numbers[1:], strict=False):
+    for (a, la), (b, lb) in itertools.pairwise(numbers):
         if "之" in lb:
             if b != a:
                 err(f"{lb} follows {la}")
@@ -67,7 +68,7 @@ def check_document(doc: Document, furniture: set[str] = frozenset()) -> list[Fin
             err(f"article numbers not consecutive in 《{doc.title}》: {la} then {lb}")
     for kind in ("part", "chapter"):
         divs = [p for p in doc.provisions if p.kind == kind]
-        for a, b in zip(divs, divs[1:], strict=False):
+        for a, b in itertools.pairwise(divs):
             if b.number != a.number + 1 and not (b.number == 1 and kind == "chapter"):
                 err(f"{kind} numbers not consecutive in 《{doc.title}》: {a.label} then {b.label}")
     for p in articles:
@@ -94,9 +95,15 @@ def _check_coverage(store: Store, file: str, line_count: int, docs: list[Documen
     unassigned = [n for n in range(1, line_count + 1) if owners[n] == 0]
     doubled = [n for n in range(1, line_count + 1) if owners[n] > 1]
     if unassigned:
-        out.append(Finding("error", file, None, f"{len(unassigned)} lines in no document or issue region, "
-                                                f"first {unassigned[:5]}"))
+        out.append(
+            Finding(
+                "error", file, None, f"{len(unassigned)} lines in no document or issue region, first {unassigned[:5]}"
+            )
+        )
     if doubled:
-        out.append(Finding("error", file, None, f"{len(doubled)} lines in more than one document or region, "
-                                                f"first {doubled[:5]}"))
+        out.append(
+            Finding(
+                "error", file, None, f"{len(doubled)} lines in more than one document or region, first {doubled[:5]}"
+            )
+        )
     return out

@@ -28,7 +28,9 @@ err = Console(stderr=True, highlight=False)
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", envvar="GONGBAO_DB", help="Database file (default: a per-user data path).", show_default=False),
+    typer.Option(
+        "--db", envvar="GONGBAO_DB", help="Database file (default: a per-user data path).", show_default=False
+    ),
 ]
 
 
@@ -42,7 +44,9 @@ def _open(db: Path | None) -> Store:
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path] | None, typer.Argument(help="Gazette text files or folders (default: the bundled samples).")] = None,
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Gazette text files or folders (default: the bundled samples).")
+    ] = None,
     db: DbOption = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file could not be ingested.")] = False,
 ) -> None:
@@ -53,8 +57,17 @@ def ingest(
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
-    with store, Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                         TimeElapsedColumn(), console=err, transient=True) as bar:
+    with (
+        store,
+        Progress(
+            TextColumn("[progress.description]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+        ) as bar,
+    ):
         task = bar.add_task("ingesting", total=len(files))
 
         def advance(path: Path, _result: object) -> None:
@@ -63,8 +76,7 @@ def ingest(
         report = ingest_paths(store, files, advance)
     table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {store.path}")
     for r in report.results:
-        counts = ("", "", "") if r.documents < 0 else (str(r.documents), str(r.laws), str(r.articles))
-        table.add_row(escape(r.file), r.status, *counts)
+        table.add_row(escape(r.file), r.status, str(r.documents), str(r.laws), str(r.articles))
     if report.results:
         out.print(table)
     for line in report.errors:
@@ -114,8 +126,14 @@ def list_documents(
     table = Table("id", "type", "title", "文号", "date", "source")
     for d in docs:
         date = d.dates.get("issued") or d.dates.get("adopted") or d.dates.get("delivered") or ""
-        table.add_row(d.id, escape(d.doc_type or ""), escape(d.title), escape(d.doc_number or ""), date,
-                      f"{escape(d.source.file)}:{d.source.start_line}-{d.source.end_line}")
+        table.add_row(
+            d.id,
+            escape(d.doc_type or ""),
+            escape(d.title),
+            escape(d.doc_number or ""),
+            date,
+            f"{escape(d.source.file)}:{d.source.start_line}-{d.source.end_line}",
+        )
     out.print(table)
     out.print(f"{len(docs)} documents")
 
@@ -136,7 +154,9 @@ def show(
     with _open(db) as store:
         doc = store.document(doc_id)
         if doc is None:
-            matches = [d for d in store.list_documents() if doc_id in d.title or doc_id == (d.inner_title or "")]
+            every = store.list_documents()
+            matches = [d for d in every if doc_id in (d.title, d.inner_title)]
+            matches = matches or [d for d in every if doc_id in d.title or doc_id in (d.inner_title or "")]
             if len(matches) != 1:
                 hint = f"; {len(matches)} titles contain it, give an id" if matches else ""
                 err.print(f"[red]error:[/red] no document {escape(doc_id)!r}{hint}")
@@ -153,9 +173,14 @@ def print_outline(doc: Document, max_text: int = 36) -> None:
     out.print(f"[bold]{escape(doc.title)}[/bold]")
     if doc.inner_title:
         out.print(f"  印发: 《{escape(doc.inner_title)}》")
-    for key, value in (("id", doc.id), ("type", doc.doc_type), ("issuer", doc.issuer), ("文号", doc.doc_number),
-                       ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
-                       ("source", f"{doc.source.file} lines {doc.source.start_line}-{doc.source.end_line}")):
+    for key, value in (
+        ("id", doc.id),
+        ("type", doc.doc_type),
+        ("issuer", doc.issuer),
+        ("文号", doc.doc_number),
+        ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
+        ("source", f"{doc.source.file} lines {doc.source.start_line}-{doc.source.end_line}"),
+    ):
         if value:
             out.print(f"  {key:7} {escape(str(value))}")
     depth = {None: 0}
@@ -182,8 +207,10 @@ def stats(
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    out.print(f"{data['sources']} sources, {data['documents']} documents ({data['laws']} with articles), "
-              f"{data['provisions']} provisions")
+    out.print(
+        f"{data['sources']} sources, {data['documents']} documents ({data['laws']} with articles), "
+        f"{data['provisions']} provisions"
+    )
     table = Table("file", "documents", "laws", "lines", "encoding")
     for f in data["files"]:
         table.add_row(escape(f["file"]), str(f["documents"]), str(f["laws"]), str(f["line_count"]), f["encoding"])

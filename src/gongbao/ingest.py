@@ -41,8 +41,11 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES
-                          and not f.name.startswith("."))
+            out += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith(".")
+            )
         else:
             out.append(p)
     return out
@@ -51,7 +54,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
 def ingest_file(store: Store, path: Path) -> IngestResult:
     source = read_source(path)
     if store.source_sha(source.file) == source.sha256:
-        return IngestResult(file=source.file, status="unchanged", documents=-1, laws=-1, articles=-1)
+        return store.unchanged(source.file)
     return store.ingest(parse_source(source))
 
 

@@ -24,8 +24,10 @@ _ADOPTION_EVENT = re.compile(r"(通过|修订|修正|推定|决定|批准|公布
 _SPEECH = re.compile(r"^[—–-]{2,}\s*(.+)")
 _ISSUER_PREFIX = re.compile(r"^(.{2,40}?)关于")
 _VERB_PREFIX = re.compile(r"^(?:转报|转发|批转|印发)")
-_BODY = re.compile(r"([\u4e00-\u9fff]{2,30}?(?:人民代表大会(?:常务委员会)?|人大常委会|人民政府|人民法院|人民检察院|国务院|"
-                   r"委员会|主任会议|主席团|常务会议|审判委员会|检察委员会))")
+_BODY = re.compile(
+    r"([\u4e00-\u9fff]{2,30}?(?:人民代表大会(?:常务委员会)?|人大常委会|人民政府|人民法院|人民检察院|国务院|"
+    r"委员会|主任会议|主席团|常务会议|审判委员会|检察委员会))"
+)
 
 _NUM = r"[\d〇零一二三四五六七八九十百两]+"
 _EFFECTIVE_PATTERNS = (
@@ -66,8 +68,7 @@ def read_metadata(title: str, inner_title: str | None, paragraphs: list[Paragrap
         None,
     )
     dates = _dates(doc_type, inner_title, paragraphs)
-    return Metadata(doc_type=doc_type, issuer=_issuer(title, doc_type, paragraphs), doc_number=doc_number,
-                    dates=dates)
+    return Metadata(doc_type=doc_type, issuer=_issuer(title, doc_type, paragraphs), doc_number=doc_number, dates=dates)
 
 
 # ------------------------------------------------------------------------------------------------ dates
@@ -92,10 +93,7 @@ def _history(paragraphs: list[Paragraph]) -> list[Paragraph]:
     open_note = False
     for p in paragraphs[:16]:
         t = p.text
-        if open_note:
-            out.append(p)
-            open_note = not t.endswith((")", "）"))
-        elif t[:1] in "(（" and DATE_PATTERN.search(t[:16]):
+        if open_note or (t[:1] in "(（" and DATE_PATTERN.search(t[:16])):
             out.append(p)
             open_note = not t.endswith((")", "）"))
         elif re.match(r"^\d{4}\s*年", t) and _ADOPTION_EVENT.search(t) and not _DATE_ONLY.match(t):

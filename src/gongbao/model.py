@@ -24,7 +24,7 @@ class SourceText:
     lines: tuple[str, ...]  # raw lines; line n is lines[n - 1]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class CleanLine:
     """One source line after character normalisation.  `text` is stripped and never empty for kind 'text'."""
 

@@ -40,7 +40,8 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple[str, 
             try:
                 return data[len(bom) :].decode(encoding.replace("-sig", "")), encoding
             except UnicodeDecodeError as e:
-                raise ReadError(path, f"not valid {encoding} although it starts with its byte-order mark ({e.reason})")
+                reason = f"not valid {encoding} although it starts with its byte-order mark ({e.reason})"
+                raise ReadError(path, reason) from None
     if b"\x00" in data:
         raise ReadError(path, "binary file (contains NUL bytes), not a text gazette")
     for encoding in ("utf-8", "gb18030"):

@@ -13,6 +13,7 @@ the back cover are issue metadata.  The table of contents is used only to report
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from .clean import (
     join_lines,
     starts_with_marker,
 )
-from .doctypes import METADATA_TYPES, NORMATIVE_TYPES, strip_qualifiers, title_type
+from .doctypes import ALL_TYPES, METADATA_TYPES, strip_qualifiers, title_type
 from .model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
 
 MAX_TITLE_LINES = 8
@@ -48,10 +49,19 @@ _BACK_MATTER = re.compile(
 )
 MAX_BACK_MATTER_LINES = 120
 _ABOUT = re.compile(r"关于")
+# Cheap pre-filter: a title's last line ends with a type word, maybe followed by a qualifier or closing mark.
+_TYPE_AT_END = re.compile("(?:" + "|".join(ALL_TYPES) + "|告|目次)\\s*(?:[(（][^()（）]{1,16}[)）])?\\s*[)）》]?\\s*$")
 _ENACTED = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|生效")
 _ADDRESSEE = re.compile(
     r"各位|委员|代表|主任|主席|会议|同志|政府|厅|局|委|办|部门|单位|院|公司|机关|组织|学校|集团|机构|市|县|区|省"
 )
+
+
+_WS = re.compile(r"\s")
+
+
+def _squeeze_ws(s: str) -> str:
+    return _WS.sub("", s)
 
 
 @dataclass
@@ -71,7 +81,7 @@ def split(clean_text: CleanText) -> IssueLayout:
     blocks = _title_blocks(text, clean_text.wrap_width)
     docs: list[DocumentSpan] = []
     meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
-    toc_at = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(re.sub(r"\s", "", ln.text))), None)
+    toc_at = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
     if toc_at is not None:
         meta_starts.append((toc_at, "toc"))
     for tb in blocks:
@@ -81,7 +91,7 @@ def split(clean_text: CleanText) -> IssueLayout:
         if docs and _absorb_inner_title(docs[-1], tb, text):
             continue
         start = _label_start(text, tb.start)
-        label = re.sub(r"\s", "", text[start].text) if start != tb.start else None
+        label = _squeeze_ws(text[start].text) if start != tb.start else None
         docs.append(
             DocumentSpan(
                 start_line=text[start].number,
@@ -107,7 +117,10 @@ def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
     toc = _toc_span(text)
     floor = 0  # a title block never reaches back into the previous one
     for k in range(len(text)):
-        if k < floor or (toc and toc[0] <= k <= toc[1]) or not _title_line(text[k]):
+        tail = (text[k - 1].text[-6:] if k else "") + text[k].text  # a type word may be wrapped: …听证规 / 定
+        if k < floor or (toc and toc[0] <= k <= toc[1]) or not _TYPE_AT_END.search(tail):
+            continue
+        if not _title_line(text[k]):
             continue
         tb = _title_block_ending_at(text, k, floor, wrap_width)
         if tb is None:
@@ -168,10 +181,10 @@ def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
     第四次会议议案审查委员会 / 关于代表议案的审查报告)."""
     start = k
     while start > floor and k - start < MAX_TITLE_LINES - 1:
-        head = re.sub(r"\s", "", text[start].text)
+        head = _squeeze_ws(text[start].text)
         about = 0 if _VERB_HEAD.match(head) else head.find("关于")
         prev_line = text[start - 1]
-        prev = re.sub(r"\s", "", prev_line.text)
+        prev = _squeeze_ws(prev_line.text)
         if not _title_line(prev_line) or len(prev) < 5 or _roster(prev_line.text):
             break
         if about > 0 and _PLACE.match(head) and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
@@ -206,7 +219,7 @@ _TOC_ENTRY = re.compile(r"(?:[(（]\s*\d{1,3}\s*[)）]|\t\s*\d{1,3}|\s\d{1,3})$"
 
 def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
     """The table of contents: from a 目录 heading to the last line that ends with a page number."""
-    head = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(re.sub(r"\s", "", ln.text))), None)
+    head = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
     if head is None:
         return None
     last = head
@@ -219,12 +232,16 @@ def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
 
 
 def _title_line(ln: CleanLine) -> bool:
-    t = ln.text
-    if len(t) > 100 or "\t" in ln.raw or _SENTENCE_PUNCT.search(t):
+    return _title_like(ln.text, "\t" in ln.raw)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _title_like(t: str, tabbed: bool) -> bool:
+    if len(t) > 100 or tabbed or _SENTENCE_PUNCT.search(t):
         return False
     if _DATE_START.match(t) or DOC_NUMBER_LINE.match(t) or _SERIAL.match(t) or _ADOPTION_NOTE.match(t):
         return False
-    if _ANNEX_LABEL.match(re.sub(r"\s", "", t)) or re.fullmatch(r"[(（][^()（）]*[)）]", t):
+    if _ANNEX_LABEL.match(_squeeze_ws(t)) or re.fullmatch(r"[(（][^()（）]*[)）]", t):
         return False
     return not starts_with_marker(t)
 
@@ -238,7 +255,7 @@ def _after_a_break(text: list[CleanLine], i: int, wrap_width: int) -> bool:
         return True
     if wrap_width and prev.width < wrap_width - max(6, wrap_width // 5):
         return True
-    return not wrap_width or text[i].lead_space or _ANNEX_LABEL.match(re.sub(r"\s", "", prev.text)) is not None
+    return not wrap_width or text[i].lead_space or _ANNEX_LABEL.match(_squeeze_ws(prev.text)) is not None
 
 
 def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
@@ -258,7 +275,7 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
     m = ARTICLE_HEAD.match(t) or DIVISION_HEAD.match(t)
     if m and m.group(1) in ("一", "1"):
         return "strong"
-    if _DATE_START.match(t) and _ENACTED.search(t + (text[k + 1].text if k + 1 < len(text) else "")):
+    if _DATE_START.match(t) and _ENACTED.search("".join(ln.text for ln in text[k : k + 3])):
         return "strong"  # a dated enactment history: 2004年1月8日 …会议通过
     if ln.indent:
         return "strong"
@@ -280,13 +297,13 @@ def _plausible_without_follower(text: list[CleanLine], i: int, title: str, doc_t
     after a closed paragraph."""
     if i == 0:
         return True
-    if doc_type in NORMATIVE_TYPES or not _ABOUT.search(title):
+    if not _ABOUT.search(title):
         return False
     return i == 0 or ends_sentence(text[i - 1].text) or DATE_LINE.match(text[i - 1].text) is not None
 
 
 def _label_start(text: list[CleanLine], i: int) -> int:
-    if i > 0 and _ANNEX_LABEL.match(re.sub(r"\s", "", text[i - 1].text)):
+    if i > 0 and _ANNEX_LABEL.match(_squeeze_ws(text[i - 1].text)):
         return i - 1
     return i
 

@@ -84,8 +84,10 @@ CREATE TABLE IF NOT EXISTS provisions (
 CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
 """
 
-_DOC_COLUMNS = ("id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
-                "end_line, has_articles, refs, relations")
+_DOC_COLUMNS = (
+    "id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
+    "end_line, has_articles, refs, relations"
+)
 
 
 class StoreError(Exception):
@@ -144,6 +146,15 @@ class Store:
         row = self.db.execute("SELECT sha256 FROM sources WHERE file = ?", (file,)).fetchone()
         return row[0] if row else None
 
+    def unchanged(self, file: str) -> IngestResult:
+        """The counts of a file already stored in this exact version."""
+        docs, laws, articles = self.db.execute(
+            "SELECT count(*), coalesce(sum(has_articles), 0), (SELECT count(*) FROM provisions p JOIN documents d "
+            "ON p.document_id = d.id WHERE d.file = ?1 AND p.kind = 'article') FROM documents WHERE file = ?1",
+            (file,),
+        ).fetchone()
+        return IngestResult(file=file, status="unchanged", documents=docs, laws=laws, articles=articles)
+
     def ingest(self, issue: ParsedIssue) -> IngestResult:
         """Store one parsed file atomically, replacing an older version of the same file."""
         src = issue.source
@@ -176,15 +187,30 @@ class Store:
     def _insert_document(self, doc: Document, ordinal: int) -> None:
         self.db.execute(
             f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (doc.id, doc.source.file, ordinal, doc.title, doc.inner_title, doc.doc_type, doc.issuer, doc.doc_number,
-             json.dumps(doc.dates, ensure_ascii=False), year_of(doc.dates), doc.source.start_line,
-             doc.source.end_line, int(doc.has_articles), json.dumps(doc.references, ensure_ascii=False),
-             json.dumps(doc.relations, ensure_ascii=False)),
+            (
+                doc.id,
+                doc.source.file,
+                ordinal,
+                doc.title,
+                doc.inner_title,
+                doc.doc_type,
+                doc.issuer,
+                doc.doc_number,
+                json.dumps(doc.dates, ensure_ascii=False),
+                year_of(doc.dates),
+                doc.source.start_line,
+                doc.source.end_line,
+                int(doc.has_articles),
+                json.dumps(doc.references, ensure_ascii=False),
+                json.dumps(doc.relations, ensure_ascii=False),
+            ),
         )
         self.db.executemany(
             "INSERT INTO provisions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc.id, seq, p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line)
-             for seq, p in enumerate(doc.provisions)],
+            [
+                (doc.id, seq, p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line)
+                for seq, p in enumerate(doc.provisions)
+            ],
         )
 
     # ------------------------------------------------------------------------------------------ reading
@@ -264,15 +290,36 @@ class Store:
         return [Provision(*r) for r in rows]
 
     def _document(self, row: Iterable[Any], with_provisions: bool) -> Document:
-        (doc_id, file, _ordinal, title, inner_title, doc_type, issuer, doc_number, dates, _year, start, end,
-         _has_articles, refs, relations) = row
+        (
+            doc_id,
+            file,
+            _ordinal,
+            title,
+            inner_title,
+            doc_type,
+            issuer,
+            doc_number,
+            dates,
+            _year,
+            start,
+            end,
+            _has_articles,
+            refs,
+            relations,
+        ) = row
         sha = self.source_sha(file) or ""
         return Document(
-            id=doc_id, title=title, inner_title=inner_title, doc_type=doc_type, issuer=issuer,
-            doc_number=doc_number, dates=json.loads(dates),
+            id=doc_id,
+            title=title,
+            inner_title=inner_title,
+            doc_type=doc_type,
+            issuer=issuer,
+            doc_number=doc_number,
+            dates=json.loads(dates),
             source=Source(file=file, sha256=sha, start_line=start, end_line=end),
             provisions=self.provisions(doc_id) if with_provisions else [],
-            references=json.loads(refs), relations=json.loads(relations),
+            references=json.loads(refs),
+            relations=json.loads(relations),
         )
 
     def stats(self) -> dict[str, Any]:

@@ -147,14 +147,31 @@ class _Builder:
         for p in paragraphs:
             if inner_title_lines and inner_title_lines[0] <= p.start_line <= inner_title_lines[1]:
                 self.reset_outline()
-                self._add(id=self._child_id(None, "hcontainer"), kind="heading", number=None, label="",
-                          heading=p.text, text="", parent=None, start_line=p.start_line, end_line=p.end_line)
+                self._add(
+                    id=self._child_id(None, "hcontainer"),
+                    kind="heading",
+                    number=None,
+                    label="",
+                    heading=p.text,
+                    text="",
+                    parent=None,
+                    start_line=p.start_line,
+                    end_line=p.end_line,
+                )
                 continue
             marker = _outline_marker(p.text)
             if marker is None:
                 parent = self.stack[-1][1] if self.stack else None
-                self._add(id=self._child_id(parent, "p"), kind="block", number=None, label="", text=p.text,
-                          parent=parent, start_line=p.start_line, end_line=p.end_line)
+                self._add(
+                    id=self._child_id(parent, "p"),
+                    kind="block",
+                    number=None,
+                    label="",
+                    text=p.text,
+                    parent=parent,
+                    start_line=p.start_line,
+                    end_line=p.end_line,
+                )
                 continue
             style, label, number, rest = marker
             if style not in self.marker_order:
@@ -168,8 +185,17 @@ class _Builder:
                 kind, pid = style, self._child_id(parent, _DIVISION_ID[style], number)
             else:
                 kind, pid = "heading", self._child_id(parent, "hcontainer")
-            self._add(id=pid, kind=kind, number=number, label=label, heading=heading, text=text, parent=parent,
-                      start_line=p.start_line, end_line=p.end_line)
+            self._add(
+                id=pid,
+                kind=kind,
+                number=number,
+                label=label,
+                heading=heading,
+                text=text,
+                parent=parent,
+                start_line=p.start_line,
+                end_line=p.end_line,
+            )
             self.stack.append((level, pid))
 
     # --------------------------------------------------------------------------------------- legal
@@ -197,8 +223,16 @@ class _Builder:
                 continue
             if article is None:
                 parent = _innermost(divisions)
-                self._add(id=self._child_id(parent, "p"), kind="block", number=None, label="", text=p.text,
-                          parent=parent, start_line=p.start_line, end_line=p.end_line)
+                self._add(
+                    id=self._child_id(parent, "p"),
+                    kind="block",
+                    number=None,
+                    label="",
+                    text=p.text,
+                    parent=parent,
+                    start_line=p.start_line,
+                    end_line=p.end_line,
+                )
                 continue
             _attach(article, p)
         self._close(article)
@@ -218,8 +252,17 @@ class _Builder:
         parent = next((divisions[k][0] for k in reversed(order[:level]) if divisions[k]), None)
         name = f"{_DIVISION_ID[kind]}_{number}"
         pid = self._unique(f"{parent}__{name}" if parent else name)
-        self._add(id=pid, kind=kind, number=number, label=label, heading=heading, text="", parent=parent,
-                  start_line=p.start_line, end_line=p.end_line)
+        self._add(
+            id=pid,
+            kind=kind,
+            number=number,
+            label=label,
+            heading=heading,
+            text="",
+            parent=parent,
+            start_line=p.start_line,
+            end_line=p.end_line,
+        )
         divisions[kind] = (pid, number)
         self.last_division[kind] = number
         for k in order[level + 1 :]:
@@ -235,8 +278,9 @@ class _Builder:
         parent = _innermost(divisions)
         name = f"art_{number}_{sub}" if sub else f"art_{number}"
         pid = self._unique(f"{parent}__{name}" if parent else name)
-        article = _Article(id=pid, label=label.strip(), number=number, heading=heading, parent=parent,
-                           start=p.start_line)
+        article = _Article(
+            id=pid, label=label.strip(), number=number, heading=heading, parent=parent, start=p.start_line
+        )
         article.clauses.append(_Clause(text=body, start=p.start_line, end=p.end_line))
         return article
 
@@ -245,24 +289,48 @@ class _Builder:
             return
         clauses = [c for c in article.clauses if c.text or c.items]
         end = max([c.end for c in article.clauses] + [it.end for c in article.clauses for it in c.items])
-        self._add(id=article.id, kind="article", number=article.number, label=article.label,
-                  heading=article.heading, text="\n".join(_clause_text(c) for c in clauses), parent=article.parent,
-                  start_line=article.start, end_line=end)
+        self._add(
+            id=article.id,
+            kind="article",
+            number=article.number,
+            label=article.label,
+            heading=article.heading,
+            text="\n".join(_clause_text(c) for c in clauses),
+            parent=article.parent,
+            start_line=article.start,
+            end_line=end,
+        )
         if len(clauses) == 1 and not clauses[0].items:
             return
         for n, clause in enumerate(clauses, 1):
             cid = self._unique(f"{article.id}__para_{n}")
             c_end = max([clause.end] + [it.end for it in clause.items])
-            self._add(id=cid, kind="paragraph", number=n, label=f"第{_zh(n)}款", text=_clause_text(clause),
-                      parent=article.id, start_line=clause.start, end_line=c_end)
+            self._add(
+                id=cid,
+                kind="paragraph",
+                number=n,
+                label=f"第{_zh(n)}款",
+                text=_clause_text(clause),
+                parent=article.id,
+                start_line=clause.start,
+                end_line=c_end,
+            )
             for m, item in enumerate(clause.items, 1):
                 self._emit_item(item, cid, m, "item")
 
     def _emit_item(self, item: _Item, parent: str, n: int, kind: str) -> None:
         pid = self._unique(f"{parent}__point_{item.number or n}")
         end = max([item.end] + [s.end for s in item.subs])
-        self._add(id=pid, kind=kind, number=item.number or n, label=item.label, text=_item_text(item),
-                  parent=parent, start_line=item.start, end_line=end)
+        self._add(
+            id=pid,
+            kind=kind,
+            number=item.number or n,
+            label=item.label,
+            text=_item_text(item),
+            parent=parent,
+            start_line=item.start,
+            end_line=end,
+        )
         for m, sub in enumerate(item.subs, 1):
             self._emit_item(sub, pid, m, "subitem")
 
@@ -286,8 +354,15 @@ def _attach(article: _Article, p: Paragraph) -> None:
     clause = article.clauses[-1]
     m = _ITEM.match(p.text)
     if m:
-        clause.items.append(_Item(label=_label(m), number=zh_to_int(m.group(1)), text=p.text[m.end() :],
-                                  start=p.start_line, end=p.end_line))
+        clause.items.append(
+            _Item(
+                label=_label(m),
+                number=zh_to_int(m.group(1)),
+                text=p.text[m.end() :],
+                start=p.start_line,
+                end=p.end_line,
+            )
+        )
         return
     m = _SUB_ARABIC.match(p.text) or _SUB_PAREN.match(p.text) or _CIRCLED.match(p.text)
     if m:
@@ -318,12 +393,17 @@ def _item_text(item: _Item) -> str:
 
 
 def _zh(n: int) -> str:
+    """12 → 十二, 105 → 一百零五: ordinal labels for 款 (第十二款)."""
     digits = "零一二三四五六七八九"
     if n < 10:
         return digits[n]
     if n < 20:
         return "十" + (digits[n % 10] if n % 10 else "")
-    return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    if n < 100:
+        return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
+    rest = n % 100
+    tail = "" if rest == 0 else ("零" + _zh(rest) if rest < 10 else ("一" + _zh(rest) if rest < 20 else _zh(rest)))
+    return digits[n // 100] + "百" + tail
 
 
 # --------------------------------------------------------------------------------------------- outline
@@ -334,8 +414,7 @@ def _outline_marker(text: str) -> tuple[str, str, int | None, str] | None:
     div = _division(text)
     if div:
         return (div[0], div[2], div[1], text[len(div[2]) :].strip())
-    for style, pattern in (("zh", _HEAD_ZH), ("paren-zh", _ITEM), ("paren-arabic", _SUB_PAREN),
-                           ("circled", _CIRCLED)):
+    for style, pattern in (("zh", _HEAD_ZH), ("paren-zh", _ITEM), ("paren-arabic", _SUB_PAREN), ("circled", _CIRCLED)):
         m = pattern.match(text)
         if m:
             num = m.group(1)

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from gongbao.cli import app
+from gongbao.pipeline import ParsedIssue, parse_file
+
+
+@pytest.fixture
+def parse_text(tmp_path: Path) -> Callable[..., ParsedIssue]:
+    """Write text to a file in tmp_path and run the whole parse (read → clean → split → parse) on it."""
+
+    def run(text: str, name: str = "issue.txt") -> ParsedIssue:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return parse_file(path)
+
+    return run
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A database path that does not exist yet."""
+    return tmp_path / "db" / "gongbao.db"
+
+
+@pytest.fixture
+def cli(db: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process; --db points at the test's own database unless the caller passes one."""
+    monkeypatch.delenv("GONGBAO_DB", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, use_db: bool = True, env: dict[str, str] | None = None):
+        argv = [str(a) for a in args]
+        if use_db and "--db" not in argv:
+            argv += ["--db", str(db)]
+        return runner.invoke(app, argv, env=env)
+
+    return invoke
