@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from .model import CleanLine, CleanText, Paragraph, SourceText
+from .numerals import DATE_ALONE, DATE_AT_START
 
 # ---------------------------------------------------------------------------------------------- characters
 
@@ -33,6 +34,10 @@ _LATEX_SUB = re.compile(r"_\{([^{}]{1,12})\}")
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
 _BULLET = re.compile(r"^([-*•])\s+(?=\S)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
+# Justification spaces inside a leading label: "第 二 十条" → "第二十条".
+_SPACED_LABEL = re.compile(
+    r"^(第[\s〇零一二三四五六七八九十百千两\d]*?\s[\s〇零一二三四五六七八九十百千两\d]*[条章节编])(\s|之|【|$)"
+)
 
 
 def normalize_chars(raw: str) -> str:
@@ -50,7 +55,10 @@ def normalize_chars(raw: str) -> str:
         s = _AUTOLINK.sub(r"\1", s)
     s = s.strip()
     s = _BULLET.sub("", s)
-    return _MD_HEADING.sub("", s)
+    s = _MD_HEADING.sub("", s)
+    if s.startswith("第") and _SPACED_LABEL.match(s):
+        s = _SPACED_LABEL.sub(lambda m: _WS.sub("", m.group(1)) + m.group(2), s, count=1)
+    return s
 
 
 # East Asian Wide and Fullwidth ranges (Unicode EastAsianWidth W/F), as a regex: counting matches is much faster
@@ -162,12 +170,11 @@ _ITEM_MARK = re.compile(
 )
 DOC_NUMBER_LINE = re.compile(r"^[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d{1,5}\s*号$")
 _ANNEX_LABEL = re.compile(r"^附\s*件\s*\d{0,2}\s*$|^附\s*件\s*\d{0,2}\s*[:：]")
-_DATE_ALONE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 _SERIAL_LINE = re.compile(r"^[(（]?\s*第\s*[\d一二三四五六七八九十百]+\s*号\s*[)）]?$")
 
 # History lines under a title: "2004年1月8日 …会议通过" / "2010年…修正" – each its own paragraph.
 _ENACTMENT_END = re.compile(r"(?:通过|批准|修正|修订|公布|发布|施行|决定|推定)[)）]?$")
-_DATE_START = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
+_DATE_START = DATE_AT_START
 
 _TERMINAL = set("。.；;：:！!？?…")
 _CLOSERS = set("”’」』）)》〉】]")
@@ -181,7 +188,7 @@ def is_strong_start(text: str) -> bool:
         or DOC_NUMBER_LINE.match(text)
         or _ANNEX_LABEL.match(text)
         or _SERIAL_LINE.match(text)
-        or _DATE_ALONE.match(text)
+        or DATE_ALONE.match(text)
         or text.startswith(("———", "——"))
     )
 

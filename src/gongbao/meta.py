@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from .clean import DOC_NUMBER_LINE
 from .doctypes import NORMATIVE_TYPES, strip_qualifiers, title_type
 from .model import Paragraph
-from .numerals import DATE_PATTERN, add_days, first_date, parse_date, zh_to_int
+from .numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN, add_days, first_date, parse_date, zh_to_int
 
 HEADER_PARAGRAPHS = 6  # 文号, serial, adoption note, speech line, speaker, salutation sit in the first few
 
 _SERIAL = re.compile(r"^[(（]?\s*(第\s*[〇零一二三四五六七八九十百千\d]+\s*号)\s*[)）]?$")
 _NUMBER_PARTS = re.compile(r"^(.*?)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d+)\s*号$")
-_DATE_ONLY = re.compile(rf"^{DATE_PATTERN.pattern}$")
+_DATE_ONLY = DATE_ALONE
 _ADOPTION_EVENT = re.compile(r"(通过|修订|修正|推定|决定|批准|公布|发布|施行)")
 _SPEECH = re.compile(r"^[—–-]{2,}\s*(.+)")
 _ISSUER_PREFIX = re.compile(r"^(.{2,40}?)关于")
@@ -96,7 +96,7 @@ def _history(paragraphs: list[Paragraph]) -> list[Paragraph]:
         if open_note or (t[:1] in "(（" and DATE_PATTERN.search(t[:16])):
             out.append(p)
             open_note = not t.endswith((")", "）"))
-        elif re.match(r"^\d{4}\s*年", t) and _ADOPTION_EVENT.search(t) and not _DATE_ONLY.match(t):
+        elif DATE_AT_START.match(t) and _ADOPTION_EVENT.search(t) and not _DATE_ONLY.match(t):
             out.append(p)
         elif out:
             break

@@ -11,7 +11,7 @@ _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 def zh_to_int(s: str) -> int | None:
     """'十九' → 19, '一百零五' → 105, '二〇三五' → 2035, '12' → 12; None when s is not a numeral."""
-    s = s.strip()
+    s = s.replace(" ", "").strip()
     if not s:
         return None
     if s.isdigit():
@@ -34,9 +34,12 @@ def zh_to_int(s: str) -> int | None:
 
 
 _ZH = "〇零一二三四五六七八九十○"
-DATE_PATTERN = re.compile(
-    rf"(\d{{4}}|[{_ZH}]{{4}})\s*年\s*(\d{{1,2}}|[{_ZH}]{{1,3}})\s*月\s*(\d{{1,2}}|[{_ZH}]{{1,3}})\s*日"
-)
+# Digits may carry justification spaces from PDF extraction: "20 23年9月1日".
+_YEAR = rf"(\d(?: ?\d){{3}}|[{_ZH}]{{4}})"
+_MONTH_OR_DAY = rf"(\d(?: ?\d)?|[{_ZH}]{{1,3}})"
+DATE_PATTERN = re.compile(rf"{_YEAR}\s*年\s*{_MONTH_OR_DAY}\s*月\s*{_MONTH_OR_DAY}\s*日")
+DATE_ALONE = re.compile(rf"^{DATE_PATTERN.pattern}$")  # a signature date line
+DATE_AT_START = re.compile(rf"^{_YEAR}\s*年\s*{_MONTH_OR_DAY}\s*月")  # an enactment-history line
 
 
 def parse_date(match: re.Match[str]) -> str | None:

@@ -27,13 +27,14 @@ from .clean import (
     join_lines,
     starts_with_marker,
 )
-from .doctypes import ALL_TYPES, METADATA_TYPES, strip_qualifiers, title_type
+from .doctypes import ALL_TYPES, METADATA_TYPES, NORMATIVE_TYPES, strip_qualifiers, title_type
 from .model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
+from .numerals import DATE_ALONE, DATE_AT_START
 
 MAX_TITLE_LINES = 8
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?]|(?<![\dA-Za-z])[:：]|(?<=[\u4e00-\u9fff])\.")
-DATE_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
-_DATE_START = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?")
+DATE_LINE = DATE_ALONE
+_DATE_START = DATE_AT_START
 _ADOPTION_NOTE = re.compile(r"^[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月")
 _SPEECH_LINE = re.compile(r"^[—–-]{2,}\s*\d{4}\s*年")
 _SERIAL = re.compile(rf"^[(（]?\s*第\s*[{ZH_NUM}\d]+\s*号\s*[)）]?$")
@@ -82,8 +83,8 @@ def split(clean_text: CleanText) -> IssueLayout:
     docs: list[DocumentSpan] = []
     meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
     toc_at = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
-    if toc_at is not None:
-        meta_starts.append((toc_at, "toc"))
+    if toc_at is not None and not any(tb.start < toc_at and tb.doc_type not in METADATA_TYPES for tb in blocks):
+        meta_starts.append((toc_at, "toc"))  # the issue's contents; a 目录 after a title is that law's own
     for tb in blocks:
         if tb.doc_type in METADATA_TYPES:
             meta_starts.append((_label_start(text, tb.start), "intro" if tb.doc_type == "简介" else "toc"))
@@ -117,7 +118,7 @@ def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
     toc = _toc_span(text)
     floor = 0  # a title block never reaches back into the previous one
     for k in range(len(text)):
-        tail = (text[k - 1].text[-6:] if k else "") + text[k].text  # a type word may be wrapped: …听证规 / 定
+        tail = _squeeze_ws((text[k - 1].text[-6:] if k else "") + text[k].text)  # wrapped type word: …听证规 / 定
         if k < floor or (toc and toc[0] <= k <= toc[1]) or not _TYPE_AT_END.search(tail):
             continue
         if not _title_line(text[k]):
@@ -279,6 +280,8 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
         return "strong"  # a dated enactment history: 2004年1月8日 …会议通过
     if ln.indent:
         return "strong"
+    if doc_type in NORMATIVE_TYPES and _TOC_HEAD.match(_squeeze_ws(t)):
+        return "strong"  # a law printed with its own table of contents
     if starts_with_marker(t) or _title_line(ln) or t[0] in "(（" or _TOC_ENTRY.search(ln.raw.rstrip()):
         return ""
     return "weak"

@@ -29,6 +29,7 @@ _DECIMAL_TOP = re.compile(r"^(\d{1,2})\s+(?=[\u4e00-\u9fff])")
 _BRACKET_HEADING = re.compile(r"^[【\[［]([^】\]］]{1,30})[】\]］]\s*")
 _ANNEX = re.compile(r"^附\s*(?:件|录|表)\s*\d{0,2}\s*(?:[:：]|$)|^附\s*[:：]")
 MAX_DIVISION_GAP = 3
+_CONTENTS = re.compile(r"^目\s*[录次]$")
 _DIVISION_KIND = {"编": "part", "章": "chapter", "节": "section"}
 _DIVISION_ID = {"part": "part", "chapter": "chp", "section": "sec"}
 
@@ -144,7 +145,42 @@ class _Builder:
         self.marker_order: list[str] = []
 
     def outline(self, paragraphs: list[Paragraph], inner_title_lines: tuple[int, int] | None) -> None:
+        in_contents, listed = False, 0
         for p in paragraphs:
+            if _CONTENTS.match(p.text):  # a law's own table of contents: 目录 and the chapter list under it
+                in_contents, listed = True, 0
+                self.reset_outline()
+                pid = self._child_id(None, "hcontainer")
+                self._add(
+                    id=pid,
+                    kind="heading",
+                    number=None,
+                    label="",
+                    heading="目录",
+                    text="",
+                    parent=None,
+                    start_line=p.start_line,
+                    end_line=p.end_line,
+                )
+                self.stack.append((-1, pid))
+                continue
+            div = _division(p.text) if in_contents else None
+            if div and div[1] > listed:  # the list ends where numbering starts again with the first chapter
+                listed = div[1]
+                self._add(
+                    id=self._child_id(self.stack[-1][1], "p"),
+                    kind="block",
+                    number=None,
+                    label="",
+                    text=p.text,
+                    parent=self.stack[-1][1],
+                    start_line=p.start_line,
+                    end_line=p.end_line,
+                )
+                continue
+            if in_contents:
+                in_contents = False
+                self.reset_outline()
             if inner_title_lines and inner_title_lines[0] <= p.start_line <= inner_title_lines[1]:
                 self.reset_outline()
                 self._add(
