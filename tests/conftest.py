@@ -29,9 +29,12 @@ def db(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def cli(db: Path, monkeypatch: pytest.MonkeyPatch):
-    """Run the CLI in-process; --db points at the test's own database unless the caller passes one."""
+def cli(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Run the CLI in-process; --db points at the test's own database unless the caller passes one.  The user data
+    directory is redirected too, so that no test can touch a real user's database."""
     monkeypatch.delenv("GONGBAO_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
     runner = CliRunner()
 
     def invoke(*args: str, use_db: bool = True, env: dict[str, str] | None = None):

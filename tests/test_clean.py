@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from gazette_text import RUNNING_HEADER, hard_wrap, source, spaced
 
+from gazette_text import RUNNING_HEADER, hard_wrap, source, spaced
 from gongbao.clean import clean, display, iter_paragraphs, normalize_chars
 
 # ------------------------------------------------------------------------------------------ characters
@@ -26,7 +26,7 @@ NORMALIZE = [
         "○一般项目",
         "○一般项目",
         marks=pytest.mark.xfail(
-            reason="○ is turned into 〇 whenever a numeral follows it (○一般项目 → 〇一般项目), not only between numerals",
+            reason="○ becomes 〇 whenever a numeral follows it (○一般项目 → 〇一般项目), not only between numerals",
             strict=True,
         ),
     ),
@@ -111,14 +111,16 @@ class Page:
         self.lines: list[str] = []
         self.expected: list[tuple[str, int, int]] = []
 
-    def paragraph(self, text: str, furniture_after: dict[int, list[str]] | None = None, wrap: bool = True) -> None:
+    def paragraph(self, text: str, breaks: dict[int, list[str]] | None = None, resume: str = "") -> None:
+        """Add one hard-wrapped paragraph; `breaks[k]` replaces the blank line after its k-th line (a page break),
+        and the line after a page break starts with `resume` (a PDF text block may start with one space)."""
         first = len(self.lines) + 1
-        parts = hard_wrap(text) if wrap else [text]
-        for k, part in enumerate(parts):
-            self.lines += [part, ""]
-            for extra in (furniture_after or {}).get(k, []):
-                self.lines.append(extra)
-        last = max(n for n, line in enumerate(self.lines, 1) if line == parts[-1])
+        after_break = False
+        for k, part in enumerate(hard_wrap(text)):
+            self.lines.append((resume if after_break else "") + part)
+            last = len(self.lines)
+            after_break = k in (breaks or {})
+            self.lines += (breaks or {}).get(k, [""])
         self.expected.append((text, first, last))
 
 
@@ -137,25 +139,32 @@ def test_hard_wrapped_lines_with_blank_lines_between_are_joined() -> None:
 
 
 FURNITURE = [
-    pytest.param(["—７—", "", RUNNING_HEADER, "", ""], ["—０２１—", "", RUNNING_HEADER, "", ""], id="single-and-reversed"),
-    pytest.param(["", "－１２－", "", RUNNING_HEADER, ""], ["—９—", RUNNING_HEADER, "", ""], id="fullwidth-minus"),
+    pytest.param(
+        ["", "—７—", "", RUNNING_HEADER, "", ""], ["", "—０２１—", "", RUNNING_HEADER, "", ""], "", id="reversed"
+    ),
+    pytest.param(
+        ["", "－１２－", "", RUNNING_HEADER, ""], ["—９—", "", RUNNING_HEADER, "", ""], "", id="no-blank-before"
+    ),
+    pytest.param(["", "—７—", "", RUNNING_HEADER, ""], ["", "—３２１—", "", RUNNING_HEADER, ""], " ", id="block-start"),
 ]
 
 
-@pytest.mark.parametrize(("first_break", "second_break"), FURNITURE)
-def test_page_furniture_inside_a_sentence_is_removed_and_the_sentence_rejoined(first_break, second_break) -> None:
+@pytest.mark.parametrize(("first_break", "second_break", "resume"), FURNITURE)
+def test_page_furniture_inside_a_sentence_is_removed_and_the_sentence_rejoined(
+    first_break: list[str], second_break: list[str], resume: str
+) -> None:
     page = Page()
     page.paragraph(_article(0, ARTICLES[0]))
     page.paragraph(_article(1, ARTICLES[1]))
-    page.paragraph(_article(2, ARTICLES[2]), furniture_after={1: first_break})  # page break after its 2nd line
+    page.paragraph(_article(2, ARTICLES[2]), breaks={1: first_break}, resume=resume)  # break after its 2nd line
     page.paragraph(_article(3, ARTICLES[3]))
-    page.paragraph(_article(4, ARTICLES[4]), furniture_after={0: second_break})
+    page.paragraph(_article(4, ARTICLES[4]), breaks={0: second_break}, resume=resume)
     ct, paras = _paragraphs(page.lines)
     assert [(p.text, p.start_line, p.end_line) for p in paras] == page.expected
-    for n, raw in enumerate(page.lines, 1):
-        if raw in first_break + second_break and raw.strip():
-            assert ct.line(n).kind == "furniture", raw
-    assert not any("公报" in p.text or "—" in p.text for p in paras)
+    furniture = [n for n, raw in enumerate(page.lines, 1) if raw.strip() and raw in first_break + second_break]
+    assert len(furniture) == 4
+    assert all(ct.line(n).kind == "furniture" for n in furniture)
+    assert not any("公报" in p.text or "—" in p.text or "-" in p.text for p in paras)
 
 
 def test_raw_text_is_kept_beside_the_clean_text() -> None:
@@ -178,12 +187,20 @@ def test_an_article_line_starts_a_new_paragraph_even_after_a_full_unpunctuated_l
     assert [(p.text, p.start_line, p.end_line) for p in paras] == page.expected
 
 
-def test_item_after_a_line_ending_with_a_colon_starts_a_new_paragraph() -> None:
+ITEM_LEADS = [
+    pytest.param("有下列情形之一的，由县级以上人民政府有关主管部门责令改正，没收违法所得", id="short-last-line"),
+    pytest.param(
+        "有下列情形之一的，由县级以上人民政府有关主管部门责令其限期改正，没收其违法所得", id="colon-at-the-margin"
+    ),
+]
+
+
+@pytest.mark.parametrize("lead", ITEM_LEADS)
+def test_item_after_a_line_ending_with_a_colon_starts_a_new_paragraph(lead: str) -> None:
     page = Page()
     for i, text in enumerate(ARTICLES[:4]):
         page.paragraph(_article(i, text))
-    lead = _article(4, "有下列情形之一的，由县级以上人民政府有关主管部门责令改正，没收违法所得:")
-    page.paragraph(lead)
+    page.paragraph(_article(4, lead + ":"))
     page.paragraph("(一)未经批准擅自建设的;")
     page.paragraph("(二)擅自改变规划用途的.")
     _, paras = _paragraphs(page.lines)
@@ -191,7 +208,7 @@ def test_item_after_a_line_ending_with_a_colon_starts_a_new_paragraph() -> None:
     assert got[:4] == page.expected[:4]
     assert [(s, e) for _, s, e in got[4:]] == [(s, e) for _, s, e in page.expected[4:]]
     assert [t for t, _, _ in got[4:]] == [
-        display(lead),
+        f"第五条\u3000{lead}：",
         "（一）未经批准擅自建设的；",
         "（二）擅自改变规划用途的。",
     ]

@@ -102,7 +102,7 @@ LINE_COUNTS = [
     pytest.param("第一条\n\n\n第二条\n".encode(), 4, id="blank-lines"),
     pytest.param("第一条\n\n".encode(), 2, id="trailing-blank-line"),
     pytest.param("\n第一条\n".encode(), 2, id="leading-blank-line"),
-    pytest.param("12>".encode(), 1, id="single-line-no-newline"),
+    pytest.param(b"12>", 1, id="single-line-no-newline"),
     pytest.param(
         "第一条　正文\n内容\r还在同一行\n".encode(),
         2,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from gazette_text import (
     NOTICE_WITH_MEASURES,
     PERSONNEL,
@@ -11,7 +12,6 @@ from gazette_text import (
     last_text_line,
     line_of,
 )
-
 from gongbao.pipeline import ParsedIssue
 from gongbao.read import ReadError
 

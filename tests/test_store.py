@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import apsw
 import pytest
-from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 
+from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_file, ingest_paths
 from gongbao.store import Store
 
@@ -68,8 +69,6 @@ def test_changed_file_replaces_its_old_version(tmp_path: Path, db: Path) -> None
     assert snap["provisions"] == len(provisions)
     assert any("救助基金" in p.text for p in provisions)
     assert not any("民营经济" in p.text for p in provisions)
-    import hashlib
-
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
 
 

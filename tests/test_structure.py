@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from gazette_text import paragraphs
 
+from gazette_text import paragraphs
 from gongbao.model import PROVISION_KINDS, Provision
 from gongbao.structure import parse_provisions
 
 
 def _table(provisions: list[Provision]) -> list[tuple]:
-    return [(p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line) for p in provisions]
+    return [
+        (p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line) for p in provisions
+    ]
 
 
 def _by_id(provisions: list[Provision]) -> dict[str, Provision]:
@@ -44,19 +46,49 @@ def test_chapters_sections_articles_paragraphs_and_items() -> None:
         ("chp_2__sec_1__art_2", "article", 2, "第二条", None, "规划应当科学合理。", "chp_2__sec_1", 5, 5),
         ("chp_2__sec_2", "section", 2, "第二节", "建设", "", "chp_2", 6, 6),
         ("chp_2__sec_2__art_3", "article", 3, "第三条", None, "建设应当符合规范。", "chp_2__sec_2", 7, 7),
-        (art4, "article", 4, "第四条", None,
-         "有下列情形之一的，由主管部门责令改正：\n（一）未经批准擅自建设的；\n（二）擅自改变用途的。\n"
-         "违反前款规定，情节严重的，处一万元以上罚款。", "chp_2__sec_2", 8, 11),
-        (f"{art4}__para_1", "paragraph", 1, "第一款", None,
-         "有下列情形之一的，由主管部门责令改正：\n（一）未经批准擅自建设的；\n（二）擅自改变用途的。", art4, 8, 10),
+        (
+            art4,
+            "article",
+            4,
+            "第四条",
+            None,
+            "有下列情形之一的，由主管部门责令改正：\n（一）未经批准擅自建设的；\n（二）擅自改变用途的。\n"
+            "违反前款规定，情节严重的，处一万元以上罚款。",
+            "chp_2__sec_2",
+            8,
+            11,
+        ),
+        (
+            f"{art4}__para_1",
+            "paragraph",
+            1,
+            "第一款",
+            None,
+            "有下列情形之一的，由主管部门责令改正：\n（一）未经批准擅自建设的；\n（二）擅自改变用途的。",
+            art4,
+            8,
+            10,
+        ),
         (f"{art4}__para_1__point_1", "item", 1, "（一）", None, "未经批准擅自建设的；", f"{art4}__para_1", 9, 9),
         (f"{art4}__para_1__point_2", "item", 2, "（二）", None, "擅自改变用途的。", f"{art4}__para_1", 10, 10),
-        (f"{art4}__para_2", "paragraph", 2, "第二款", None, "违反前款规定，情节严重的，处一万元以上罚款。", art4, 11, 11),
+        (
+            f"{art4}__para_2",
+            "paragraph",
+            2,
+            "第二款",
+            None,
+            "违反前款规定，情节严重的，处一万元以上罚款。",
+            art4,
+            11,
+            11,
+        ),
     ]
 
 
 def test_article_with_one_paragraph_has_no_paragraph_provisions() -> None:
-    provisions = parse_provisions(paragraphs("第一条\u3000为了规范管理，制定本办法。", "第二条\u3000本办法自印发之日起施行。"))
+    provisions = parse_provisions(
+        paragraphs("第一条\u3000为了规范管理，制定本办法。", "第二条\u3000本办法自印发之日起施行。")
+    )
     assert [p.kind for p in provisions] == ["article", "article"]
 
 
@@ -74,7 +106,9 @@ def test_article_with_items_has_a_paragraph_even_when_it_has_one() -> None:
 
 def test_sub_items_under_an_item() -> None:
     provisions = parse_provisions(
-        paragraphs("第一条\u3000生活垃圾分为以下类别：", "（一）可回收物，包括：", "1.废纸；", "2.废塑料；", "（二）有害垃圾。")
+        paragraphs(
+            "第一条\u3000生活垃圾分为以下类别：", "（一）可回收物，包括：", "1.废纸；", "2.废塑料；", "（二）有害垃圾。"
+        )
     )
     point = "art_1__para_1__point_1"
     got = [(p.id, p.kind, p.number, p.label, p.text, p.parent) for p in provisions if p.kind in ("item", "subitem")]
