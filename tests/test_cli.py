@@ -43,11 +43,6 @@ def test_ingest_of_only_bad_files_fails_with_one_line_per_file(
         assert any(f"{path.name}:" in line and reason in line for line in lines), result.stderr
 
 
-@pytest.mark.xfail(
-    reason="the CLI prints ingest errors through a Rich console that wraps them at the terminal width (80 when not "
-    "a tty), so a long path splits the 'path: reason' line in two",
-    strict=True,
-)
 def test_ingest_error_stays_on_one_line_for_a_long_path(cli, tmp_path: Path) -> None:
     folder = tmp_path / ("gazettes-" + "x" * 150)
     folder.mkdir()

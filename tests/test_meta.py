@@ -19,10 +19,6 @@ DOC_NUMBERS = [
     pytest.param(
         "晋人办函〔２０２３〕２４号",
         "晋人办函〔2023〕24号",
-        marks=pytest.mark.xfail(
-            reason="normalize_doc_number converts the serial but keeps a fullwidth year: '晋人办函〔２０２３〕24号'",
-            strict=True,
-        ),
     ),
     ("本条例自公布之日起施行", None),
 ]
@@ -191,11 +187,6 @@ SPEECHES = [
     pytest.param(
         "———２０２３年９月２０日在山西省第十四届人民代表大会\n常务委员会第五次会议上\n",
         id="date-line-wrapped",
-        marks=pytest.mark.xfail(
-            reason="in a file without a detected wrap width the 2nd half of a wrapped speech line "
-            "('常务委员会第五次会议上') is taken as the speaker, so issuer is wrong",
-            strict=True,
-        ),
     ),
 ]
 
@@ -265,10 +256,6 @@ ISSUERS = [
         ],
         "国务院办公厅",
         id="forwarding-notice",
-        marks=pytest.mark.xfail(
-            reason="issuer of '甲转发乙关于…的通知' is all text before 关于: '国务院办公厅转发国家发展改革委'",
-            strict=True,
-        ),
     ),
 ]
 

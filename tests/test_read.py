@@ -107,10 +107,6 @@ LINE_COUNTS = [
         "第一条　正文\n内容\r还在同一行\n".encode(),
         2,
         id="stray-cr-inside-a-line",
-        marks=pytest.mark.xfail(
-            reason="split_lines treats a lone CR as a line break; sed -n '$=' does not, so line numbers shift",
-            strict=True,
-        ),
     ),
 ]
 

@@ -260,3 +260,33 @@ def test_ids_are_unique_parents_come_first_and_parsing_is_deterministic() -> Non
     assert [p.number for p in first if p.kind == "article"] == [1, 2, 3]
     # the appendix line after the last article is kept as addressable text
     assert any("整顿恢复验收表" in (p.text + (p.heading or "")) for p in first)
+
+
+def test_an_excerpt_that_starts_after_article_one_still_has_articles() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "（节选）",
+            "第一百一十九条\u3000有下列情形之一的，应当给予处分：",
+            "（一）违反规定的；",
+            "第一百二十条\u3000违反本法规定的，依法追究责任。",
+            "第一百二十一条\u3000本法自公布之日起施行。",
+        )
+    )
+    articles = [p for p in provisions if p.kind == "article"]
+    assert [(p.number, p.label) for p in articles] == [
+        (119, "第一百一十九条"),
+        (120, "第一百二十条"),
+        (121, "第一百二十一条"),
+    ]
+    assert provisions[0].kind == "block" and provisions[0].text == "（节选）"
+
+
+def test_a_single_quoted_article_in_a_report_is_not_a_law() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "一、关于草案的修改",
+            "第十六条\u3000支持民营资本参与重大项目建设。",
+            "法制委员会建议保留该条。",
+        )
+    )
+    assert not [p for p in provisions if p.kind == "article"]

@@ -29,7 +29,8 @@ _CHAR_MAP.update({ord(a): b for a, b in zip("％＋－＝＜＞．／＆＠＃",
 
 _PRIVATE_USE_RE = re.compile("[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _ZH_DIGITS = "〇零一二三四五六七八九"
-_CIRCLE_ZERO = re.compile(rf"(?<=[{_ZH_DIGITS}])○|○(?=[{_ZH_DIGITS}○])")
+# ○ for 〇 in written-out years (二○三五, 一九五○年), not as a bullet before a word (○一般项目)
+_CIRCLE_ZERO = re.compile(rf"(?<=[{_ZH_DIGITS}○])○|○(?=[{_ZH_DIGITS}○]*年)")
 _LATEX_SUB = re.compile(r"_\{([^{}]{1,12})\}")
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]+)>")
 _BULLET = re.compile(r"^([-*•])\s+(?=\S)")
@@ -42,7 +43,7 @@ _SPACED_LABEL = re.compile(
 
 def normalize_chars(raw: str) -> str:
     """Character-level normalisation of one line; spacing is left for `display`."""
-    s = raw.translate(_CHAR_MAP)
+    s = raw.translate(_CHAR_MAP).replace("\r", " ")
     if _PRIVATE_USE_RE.search(s):  # other private-use glyphs carry no text
         s = _PRIVATE_USE_RE.sub("", s)
     if "○" in s:
@@ -287,6 +288,8 @@ def join_lines(parts: Iterable[str]) -> str:
 
 _LABEL_SEP = re.compile(rf"^(第{_NUM}[编章节条](?:之{_NUM})?)[\s\u3000]+")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_LATIN_WORD_END = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}$")
+_LATIN_WORD_START = re.compile(r"^[A-Za-z]{2,}(?![A-Za-z])")
 
 
 def display(text: str) -> str:
@@ -305,8 +308,11 @@ def _respace(s: str) -> str:
     parts = _SPACES.split(s.strip())
     out = parts[0] if parts else ""
     for p in parts[1:]:
-        if out and p and not _zh_context(out[-1]) and not _zh_context(p[0]) and not _bracket_edge(out[-1], p[0]):
-            out += " "
+        if out and p and not _bracket_edge(out[-1], p[0]):
+            if not _zh_context(out[-1]) and not _zh_context(p[0]):
+                out += " "
+            elif _LATIN_WORD_END.search(out) or _LATIN_WORD_START.match(p):
+                out += " "  # 地热能 and 生物质能: Latin words keep their spaces, digits do not (2025 年 → 2025年)
         out += p
     return out
 
@@ -331,17 +337,18 @@ def _punctuate(s: str) -> str:
         b = chars[i + 1] if i + 1 < n else ""
         ascii_a = a.isascii() and a.isalnum()
         ascii_b = b.isascii() and b.isalnum()
+        zh_near = _zh_context(a) or _zh_context(b) or (b == " " and i + 2 < n and _zh_context(chars[i + 2]))
         if ch == ",":
-            if not (ascii_a and ascii_b):
+            if zh_near and not (ascii_a and ascii_b):
                 chars[i] = "，"
         elif ch == ".":
             if _zh_context(a) or (a in _CLOSE_FOR_STOP and not ascii_b):
                 chars[i] = "。"
         elif ch == ";":
-            if not (ascii_a and ascii_b):
+            if zh_near and not (ascii_a and ascii_b):
                 chars[i] = "；"
         elif ch == ":":
-            if not (a.isdigit() and b.isdigit()) and b != "/" and not (ascii_a and ascii_b):
+            if zh_near and not (a.isdigit() and b.isdigit()) and b != "/" and not (ascii_a and ascii_b):
                 chars[i] = "："
         elif _zh_context(a):
             chars[i] = "！" if ch == "!" else "？"

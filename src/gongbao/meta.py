@@ -17,12 +17,14 @@ from .numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN, add_days, first_d
 
 HEADER_PARAGRAPHS = 6  # 文号, serial, adoption note, speech line, speaker, salutation sit in the first few
 
+_FULLWIDTH_DIGITS = {0xFF10 + i: str(i) for i in range(10)}
 _SERIAL = re.compile(r"^[(（]?\s*(第\s*[〇零一二三四五六七八九十百千\d]+\s*号)\s*[)）]?$")
 _NUMBER_PARTS = re.compile(r"^(.*?)\s*[〔\[［(（【]\s*(\d{4})\s*[〕\]］)）】]\s*(\d+)\s*号$")
 _DATE_ONLY = DATE_ALONE
 _ADOPTION_EVENT = re.compile(r"(通过|修订|修正|推定|决定|批准|公布|发布|施行)")
+_VENUE_END = re.compile(r"(?:会议|大会|会)上$|上$")
 _SPEECH = re.compile(r"^[—–-]{2,}\s*(.+)")
-_ISSUER_PREFIX = re.compile(r"^(.{2,40}?)关于")
+_ISSUER_PREFIX = re.compile(r"^(.{2,40}?)(?:关于|转发|批转|印发|转报)")
 _VERB_PREFIX = re.compile(r"^(?:转报|转发|批转|印发)")
 _BODY = re.compile(
     r"([\u4e00-\u9fff]{2,30}?(?:人民代表大会(?:常务委员会)?|人大常委会|人民政府|人民法院|人民检察院|国务院|"
@@ -52,7 +54,7 @@ class Metadata:
 
 def normalize_doc_number(text: str) -> str | None:
     """'晋政函[2022]109 号' → '晋政函〔2022〕109号'; '(第十八号)' → '第十八号'."""
-    t = re.sub(r"\s+", "", text)
+    t = re.sub(r"\s+", "", text.translate(_FULLWIDTH_DIGITS))
     m = _NUMBER_PARTS.match(t)
     if m:
         return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
@@ -184,10 +186,14 @@ def _plain_body(body: str) -> str:
 
 def _speaker(paragraphs: list[Paragraph]) -> str | None:
     for i, p in enumerate(paragraphs[:HEADER_PARAGRAPHS]):
-        if _SPEECH.match(p.text) and i + 1 < len(paragraphs):
-            nxt = paragraphs[i + 1].text
+        if not _SPEECH.match(p.text):
+            continue
+        for nxt in (q.text for q in paragraphs[i + 1 : i + 4]):
+            if _VENUE_END.search(nxt):
+                continue  # the rest of a wrapped "———…在…会议上" line
             if len(nxt) <= 60 and not nxt.endswith((":", "：")):
                 return nxt
+            return None
     return None
 
 

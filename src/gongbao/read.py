@@ -63,7 +63,7 @@ def _looks_binary(text: str) -> bool:
 
 def split_lines(text: str) -> tuple[str, ...]:
     """Lines as `sed -n` counts them: a final newline does not start another line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n")  # a lone CR is not a line break for sed either
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

@@ -153,7 +153,11 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
     if len(strip_qualifiers(joined)) < len(doc_type) + 3:
         return None  # 名词解释, 公告: a type word with too little before it is a heading, not a title
     follower = _follower(text, k + 1, doc_type)
-    if follower == "weak" and not _plausible_without_follower(text, start, joined, doc_type):
+    if (
+        follower == "weak"
+        and doc_type not in METADATA_TYPES
+        and not _plausible_without_follower(text, start, joined, doc_type)
+    ):
         return None
     if not follower:
         return None

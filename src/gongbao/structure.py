@@ -58,10 +58,12 @@ def _article_head(text: str) -> tuple[int, int | None, str] | None:
 
 def _legal_entry(paragraphs: list[Paragraph]) -> int | None:
     """Index of the first paragraph of the legal text: article 1, with the 编/章/节 headings just above it."""
-    for i, p in enumerate(paragraphs):
-        head = _article_head(p.text)
-        if head and head[0] == 1 and head[1] is None:
-            while i > 0 and _division(paragraphs[i - 1].text) and _division(paragraphs[i - 1].text)[1] == 1:
+    heads = [(i, h) for i, p in enumerate(paragraphs) if (h := _article_head(p.text)) and h[1] is None]
+    for n, (i, head) in enumerate(heads):
+        # article 1, or an excerpt that starts later but runs on for at least three articles
+        run = [h[0] for _, h in heads[n : n + 3]]
+        if head[0] == 1 or run == list(range(head[0], head[0] + 3)):
+            while i > 0 and (div := _division(paragraphs[i - 1].text)) and (div[1] == 1 or head[0] > 1):
                 i -= 1
             return i
     return None
