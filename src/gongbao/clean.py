@@ -288,6 +288,7 @@ def join_lines(parts: Iterable[str]) -> str:
 
 _LABEL_SEP = re.compile(rf"^(第{_NUM}[编章节条](?:之{_NUM})?)[\s\u3000]+")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[ \u3000]+(?=[\u4e00-\u9fff])")
 _LATIN_WORD_END = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}$")
 _LATIN_WORD_START = re.compile(r"^[A-Za-z]{2,}(?![A-Za-z])")
 
@@ -299,6 +300,8 @@ def display(text: str) -> str:
     m = _LABEL_SEP.match(text)
     if m:
         label, text = m.group(1) + "\u3000", text[m.end() :]
+    elif "\t" not in text and (m := _OUTLINE_NUMBER.match(text)):
+        label, text = m.group(1) + " ", text[m.end() :]  # 1.1 编制目的: the outline number keeps its space
     cells = [_respace(c) for c in re.split(r"\t+", text)]
     body = "\u3000".join(c for c in cells if c)
     return label + _punctuate(body)

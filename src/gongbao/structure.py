@@ -465,7 +465,7 @@ def _outline_marker(text: str) -> tuple[str, str, int | None, str] | None:
     if m:
         return ("arabic", _label(m), int(m.group(1)), text[m.end() :])
     m = _DECIMAL_TOP.match(text)
-    if m and len(text) <= 20 and not re.search(r"[，。；：,;:]", text):
+    if m and len(text) <= 20 and not re.search(r"[，。；：,;:\u3000]", text):  # (a table row has cells)
         return ("decimal-1", m.group(1), int(m.group(1)), text[m.end() :].strip())
     return None
 
