@@ -55,8 +55,10 @@ def normalize_chars(raw: str) -> str:
     if "<http" in s:
         s = _AUTOLINK.sub(r"\1", s)
     s = s.strip()
-    s = _BULLET.sub("", s)
-    s = _MD_HEADING.sub("", s)
+    if s[:1] in "-*•":
+        s = _BULLET.sub("", s)
+    if s[:1] == "#":
+        s = _MD_HEADING.sub("", s)
     if s.startswith("第") and _SPACED_LABEL.match(s):
         s = _SPACED_LABEL.sub(lambda m: _WS.sub("", m.group(1)) + m.group(2), s, count=1)
     return s
@@ -100,16 +102,15 @@ _GAZETTE_NAME = re.compile(r"^\S{2,40}?公报[\d·.年第期()（）总号/\-—
 def _find_running_headers(texts: list[str], kinds: list[str]) -> set[str]:
     """Running headers: a gazette name (…公报, maybe with year/issue) printed on more than one page, or any
     short line repeated next to page numbers."""
-    squeezed = [_WS.sub("", t) for t in texts]
-    counts = Counter(s for s, k in zip(squeezed, kinds, strict=True) if k == "text" and s)
+    counts = Counter(_WS.sub("", t) for t, k in zip(texts, kinds, strict=True) if k == "text" and "公报" in t)
     headers = {s for s, n in counts.items() if n >= 2 and _GAZETTE_NAME.match(s)}
-    near_page = Counter()
+    near_page: Counter[str] = Counter()
     for i, k in enumerate(kinds):
         if k != "page":
             continue
         for j in range(i + 1, min(i + 4, len(kinds))):
             if kinds[j] == "text":
-                near_page[squeezed[j]] += 1
+                near_page[_WS.sub("", texts[j])] += 1
                 break
     headers |= {s for s, n in near_page.items() if n >= 2 and len(s) <= 40}
     return headers
@@ -119,33 +120,31 @@ def _find_running_headers(texts: list[str], kinds: list[str]) -> set[str]:
 
 
 def clean(source: SourceText) -> CleanText:
-    texts = [normalize_chars(raw) for raw in source.lines]
-    kinds = []
-    for t in texts:
+    texts: list[str] = []
+    kinds: list[str] = []
+    for raw in source.lines:
+        t = normalize_chars(raw) if raw and not raw.isspace() else ""
+        texts.append(t)
         if not t:
             kinds.append("blank")
-        elif _PAGE_NUMBER.match(t):
+        elif len(t) <= 16 and _PAGE_NUMBER.match(t):
             kinds.append("page")
-        elif _MARKDOWN_RULE.match(t):
+        elif "---" in t and _MARKDOWN_RULE.match(t):
             kinds.append("rule")
         else:
             kinds.append("text")
     headers = _find_running_headers(texts, kinds)
+    firsts = {h[0] for h in headers}
     lines = []
     for n, (raw, t, k) in enumerate(zip(source.lines, texts, kinds, strict=True), 1):
-        if (k == "text" and re.sub(r"\s+", "", t) in headers) or k in ("page", "rule"):
+        if k == "blank":
+            lines.append(CleanLine(n, raw, "", k))
+            continue
+        if k != "text" or (t[0] in firsts and len(t) <= 80 and _WS.sub("", t) in headers):
             k = "furniture"
-        lines.append(
-            CleanLine(
-                number=n,
-                raw=raw,
-                text=t if k != "blank" else "",
-                kind=k,
-                indent=raw.startswith("\u3000\u3000") or raw.startswith("    "),
-                lead_space=raw.startswith(" ") and not raw.startswith("  "),
-                width=display_width(raw.strip()),
-            )
-        )
+        indent = raw.startswith(("\u3000\u3000", "    "))
+        lead_space = raw.startswith(" ") and not raw.startswith("  ")
+        lines.append(CleanLine(n, raw, t, k, indent, lead_space, display_width(raw.strip())))
     return CleanText(source=source, lines=lines, wrap_width=_wrap_width(lines), header=min(headers, default=None))
 
 
@@ -181,21 +180,25 @@ _TERMINAL = set("。.；;：:！!？?…")
 _CLOSERS = set("”’」』）)》〉】]")
 
 
-def is_strong_start(text: str) -> bool:
-    """A line that always begins a new paragraph: article/division heads, 文号, 附件 labels, serial numbers."""
-    return bool(
-        ARTICLE_HEAD.match(text)
-        or DIVISION_HEAD.match(text)
-        or DOC_NUMBER_LINE.match(text)
-        or _ANNEX_LABEL.match(text)
-        or _SERIAL_LINE.match(text)
-        or DATE_ALONE.match(text)
-        or text.startswith(("———", "——"))
+_STRONG = re.compile(
+    "|".join(
+        f"(?:{p.pattern})"
+        for p in (ARTICLE_HEAD, DIVISION_HEAD, DOC_NUMBER_LINE, _ANNEX_LABEL, _SERIAL_LINE, DATE_ALONE)
     )
+    + "|——"
+)
+_MARKER = re.compile(f"(?:{_ITEM_MARK.pattern})|(?:{_STRONG.pattern})")
+
+
+def is_strong_start(text: str) -> bool:
+    """A line that always begins a new paragraph: article/division heads, 文号, 附件 labels, serial numbers, a
+    date alone (a signature date), a dash line (———2023年…在…会议上)."""
+    return _STRONG.match(text) is not None
 
 
 def starts_with_marker(text: str) -> bool:
-    return bool(_ITEM_MARK.match(text)) or is_strong_start(text)
+    """A strong start, or an item/outline marker: （一）, 一、, 1., （1）, ①."""
+    return _MARKER.match(text) is not None
 
 
 def ends_sentence(text: str, paragraph_start: str = "") -> bool:
@@ -219,7 +222,7 @@ def _continues(prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: in
     if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or is_strong_start(nxt.text):
         return False
     terminal = ends_sentence(prev.text, first.text)
-    if DIVISION_HEAD.match(first.text) and DIVISION_SEPARATED.match(first.text):
+    if DIVISION_SEPARATED.match(first.text):
         # 第三章　实施换道领跑战略， / 抢占“六新”发展制高点: a heading goes on only while it is visibly unfinished
         # (a short next line ends the heading or the sentence; a full one starts the body below the heading)
         return prev.text.endswith(("，", ",", "、")) or (bool(wrap_width) and not _full(nxt, wrap_width))
@@ -288,6 +291,7 @@ def join_lines(parts: Iterable[str]) -> str:
 
 _LABEL_SEP = re.compile(rf"^(第{_NUM}[编章节条](?:之{_NUM})?)[\s\u3000]+")
 _SPACES = re.compile(r"[ \u3000\u00a0]+")
+_TABS = re.compile(r"\t+")
 _OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[ \u3000]+(?=[\u4e00-\u9fff])")
 _LATIN_WORD_END = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}$")
 _LATIN_WORD_START = re.compile(r"^[A-Za-z]{2,}(?![A-Za-z])")
@@ -302,12 +306,17 @@ def display(text: str) -> str:
         label, text = m.group(1) + "\u3000", text[m.end() :]
     elif "\t" not in text and (m := _OUTLINE_NUMBER.match(text)):
         label, text = m.group(1) + " ", text[m.end() :]  # 1.1 编制目的: the outline number keeps its space
-    cells = [_respace(c) for c in re.split(r"\t+", text)]
-    body = "\u3000".join(c for c in cells if c)
-    return label + _punctuate(body)
+    return label + _punctuate(_cells(text) if "\t" in text else _respace(text))
+
+
+def _cells(text: str) -> str:
+    """A flattened table row: cells separated by an ideographic space."""
+    return "\u3000".join(c for c in (_respace(c) for c in _TABS.split(text)) if c)
 
 
 def _respace(s: str) -> str:
+    if not _SPACES.search(s):
+        return s
     parts = _SPACES.split(s.strip())
     out = parts[0] if parts else ""
     for p in parts[1:]:
