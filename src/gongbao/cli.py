@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -233,6 +234,70 @@ def check(db: DbOption = None) -> None:
     out.print(f"checked {n_docs} documents: {len(errors)} errors, {len(findings) - len(errors)} warnings")
     if errors:
         raise typer.Exit(1)
+
+
+def _year_range(text: str | None) -> tuple[int | None, int | None]:
+    if not text:
+        return None, None
+    m = re.fullmatch(r"\s*(\d{4})?\s*(?:[-–~至]\s*(\d{4})?)?\s*", text)
+    if not m or not (m.group(1) or m.group(2)):
+        err.print(f"[red]error:[/red] --year wants YYYY or YYYY-YYYY, not {escape(text)!r}")
+        raise typer.Exit(2)
+    first, last = m.group(1), m.group(2)
+    if "-" not in text and "–" not in text and "~" not in text and "至" not in text:
+        last = first
+    return (int(first) if first else None), (int(last) if last else None)
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help='Words, a "quoted phrase", or a question in plain Chinese.')],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the hits as JSON (the contract of DESIGN.md §3).")
+    ] = False,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="How many hits.")] = 10,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type (条例, 通知 …).")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Only documents whose issuer or title contains this.")] = None,
+    year: Annotated[str | None, typer.Option(help="Year or range: 2022 or 2021-2023.")] = None,
+    file: Annotated[str | None, typer.Option(help="Only this source file.")] = None,
+    laws: Annotated[
+        bool | None, typer.Option("--laws/--no-laws", help="Only texts with (or without) articles.")
+    ] = None,
+    collapse: Annotated[bool, typer.Option(help="At most one hit per document.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Find the provisions that answer a query, best first, with citation, snippet and source lines."""
+    from .search import Filters, search
+
+    first, last = _year_range(year)
+    filters = Filters(doc_type=doc_type, issuer=issuer, year_from=first, year_to=last, file=file, has_articles=laws)
+    with _open(db) as store:
+        result = search(store, query, limit=limit, filters=filters, collapse=collapse)
+    if as_json:
+        print(json.dumps([h.to_dict() for h in result.hits], ensure_ascii=False, indent=1))
+        for note in result.notes:
+            err.print(f"note: {escape(note)}")
+        return
+    for note in result.notes:
+        err.print(f"[yellow]note:[/yellow] {escape(note)}")
+    if not result.hits:
+        out.print(
+            f"no provision matches {escape(result.query)!r}"
+            + (f" (searched: {' '.join(result.terms)})" if result.terms else "")
+        )
+        return
+    for n, h in enumerate(result.hits, 1):
+        cite = h.focus["citation"] if h.focus else h.citation
+        snippet = re.sub(
+            r"\*\*(.+?)\*\*", lambda m: f"[bold yellow]{escape(m.group(1))}[/bold yellow]", escape(h.snippet)
+        )
+        out.print(f"[bold]{n}. {escape(cite)}[/bold]  [dim]{escape(h.doc_type or '')} {h.date or ''}[/dim]")
+        out.print(f"   {snippet}")
+        out.print(
+            f"   [dim]{escape(h.source['file'])}:{h.source['start_line']}-{h.source['end_line']}  "
+            f"score {h.score:.3f}[/dim]"
+        )
+    out.print(f"[dim]{result.total} matching provisions; searched: {escape(' '.join(result.terms))}[/dim]")
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, timedelta
 
@@ -9,6 +10,7 @@ _DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 
 
+@functools.lru_cache(maxsize=4096)
 def zh_to_int(s: str) -> int | None:
     """'十九' → 19, '一百零五' → 105, '二〇三五' → 2035, '12' → 12; None when s is not a numeral."""
     s = s.replace(" ", "").strip()

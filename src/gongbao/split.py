@@ -12,6 +12,7 @@ the back cover are issue metadata.  The table of contents is used only to report
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import functools
 import re
@@ -52,6 +53,7 @@ MAX_BACK_MATTER_LINES = 120
 _ABOUT = re.compile(r"关于")
 # Cheap pre-filter: a title's last line ends with a type word, maybe followed by a qualifier or closing mark.
 _TYPE_AT_END = re.compile("(?:" + "|".join(ALL_TYPES) + "|告|目次)\\s*(?:[(（][^()（）]{1,16}[)）])?\\s*[)）》]?\\s*$")
+_TITLE_LAST_CHARS = frozenset(w[-1] for w in ALL_TYPES) | frozenset(")）》告次")
 _ENACTED = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|生效")
 _ADDRESSEE = re.compile(
     r"各位|委员|代表|主任|主席|会议|同志|政府|厅|局|委|办|部门|单位|院|公司|机关|组织|学校|集团|机构|市|县|区|省"
@@ -82,7 +84,7 @@ def split(clean_text: CleanText) -> IssueLayout:
     blocks = _title_blocks(text, clean_text.wrap_width)
     docs: list[DocumentSpan] = []
     meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
-    toc_at = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
+    toc_at = _toc_head(text)
     if toc_at is not None and not any(tb.start < toc_at and tb.doc_type not in METADATA_TYPES for tb in blocks):
         meta_starts.append((toc_at, "toc"))  # the issue's contents; a 目录 after a title is that law's own
     for tb in blocks:
@@ -118,8 +120,10 @@ def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
     toc = _toc_span(text)
     floor = 0  # a title block never reaches back into the previous one
     for k in range(len(text)):
+        if k < floor or text[k].text[-1] not in _TITLE_LAST_CHARS or (toc and toc[0] <= k <= toc[1]):
+            continue
         tail = _squeeze_ws((text[k - 1].text[-6:] if k else "") + text[k].text)  # wrapped type word: …听证规 / 定
-        if k < floor or (toc and toc[0] <= k <= toc[1]) or not _TYPE_AT_END.search(tail):
+        if not _TYPE_AT_END.search(tail):
             continue
         if not _title_line(text[k]):
             continue
@@ -222,9 +226,13 @@ def _roster(t: str) -> bool:
 _TOC_ENTRY = re.compile(r"(?:[(（]\s*\d{1,3}\s*[)）]|\t\s*\d{1,3}|\s\d{1,3})$")
 
 
+def _toc_head(text: list[CleanLine]) -> int | None:
+    return next((i for i, ln in enumerate(text) if len(ln.text) <= 8 and _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
+
+
 def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
     """The table of contents: from a 目录 heading to the last line that ends with a page number."""
-    head = next((i for i, ln in enumerate(text) if _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
+    head = _toc_head(text)
     if head is None:
         return None
     last = head
@@ -378,10 +386,11 @@ def _find_inner_titles(docs: list[DocumentSpan], text: list[CleanLine]) -> None:
 
 def _set_ends(docs: list[DocumentSpan], meta_starts: list[tuple[int, str]], text: list[CleanLine]) -> None:
     starts = sorted([d.start_line for d in docs] + [text[i].number for i, _ in meta_starts])
+    numbers = [ln.number for ln in text]
     for doc in docs:
         later = [s for s in starts if s > doc.start_line]
-        limit = later[0] if later else text[-1].number + 1
-        doc.end_line = max(ln.number for ln in text if ln.number < limit)
+        limit = later[0] if later else numbers[-1] + 1
+        doc.end_line = numbers[bisect.bisect_left(numbers, limit) - 1]  # the last text line before the next start
 
 
 def _cut_back_matter(docs: list[DocumentSpan], text: list[CleanLine]) -> None:

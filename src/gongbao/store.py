@@ -26,6 +26,7 @@ from typing import Any
 
 import apsw
 
+from . import searchindex
 from .model import Document, Provision, Source
 from .pipeline import ParsedIssue
 
@@ -82,6 +83,7 @@ CREATE TABLE IF NOT EXISTS provisions (
     PRIMARY KEY (document_id, id)
 );
 CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
+CREATE INDEX IF NOT EXISTS provisions_lines ON provisions(document_id, start_line);
 """
 
 _DOC_COLUMNS = (
@@ -127,6 +129,7 @@ class Store:
                 self.db.execute("PRAGMA synchronous = NORMAL")
                 with self.db:
                     self.db.execute(_SCHEMA)
+                    searchindex.create(self.db)
                     self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
         except apsw.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from None
@@ -170,7 +173,9 @@ class Store:
         if old == src.sha256:
             return result
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.db:  # one transaction: all of this file or nothing
+        with self.db:  # one transaction: all of this file or nothing, documents and search index together
+            old_ids = [r[0] for r in self.db.execute("SELECT id FROM documents WHERE file = ?", (src.file,))]
+            searchindex.unindex_documents(self.db, old_ids)
             self.db.execute("DELETE FROM sources WHERE file = ?", (src.file,))
             self.db.execute(
                 "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -182,6 +187,7 @@ class Store:
             )
             for ordinal, doc in enumerate(docs, 1):
                 self._insert_document(doc, ordinal)
+                searchindex.index_document(self.db, doc)
         return result
 
     def _insert_document(self, doc: Document, ordinal: int) -> None:

@@ -1,0 +1,182 @@
+"""The full-text index: provisions → search units → two FTS5 tables, kept in step with the store.
+
+A search unit is what a hit can be: an article (with its 款/项/目), a heading of a plan or report together with the
+short paragraphs under it (a task with its 责任领导/牵头单位 lines), or a paragraph.  Units are indexed in fts_grams
+as overlapping character bigrams of every run of letters and digits, each run ending with its last character
+alone: any substring of 2+ characters is a phrase of consecutive bigrams and any single character a prefix query,
+so exact-substring recall is complete whatever word segmentation does.  Words (rjieba, with a domain dictionary)
+are used on the query side: each query word becomes such a phrase, ranked by BM25.  A second index of segmented
+words would double the indexing cost; word-level signals are computed on the few candidates at query time instead.
+The table is contentless (unit text lives in search_units) and tokens are pre-split in Python, so FTS5's unicode61
+tokenizer only splits on spaces.  Document titles are matched at query time, not indexed once per unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import apsw
+import rjieba
+
+from .model import Document, Provision
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS search_units (
+    rowid INTEGER PRIMARY KEY,
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    provision_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    title TEXT NOT NULL,
+    heading TEXT NOT NULL,
+    body TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS search_units_document ON search_units(document_id);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_grams USING fts5(
+    heading, body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_grams_vocab USING fts5vocab(fts_grams, row);
+"""
+
+SMALL_SECTION_CHARS = 400  # a heading and its paragraphs form one unit when they are this short together
+
+_RUN = re.compile(r"[^\W_]+")  # letters and digits (any script): what unicode61 keeps as token characters
+
+
+@dataclass
+class Unit:
+    provision_id: str
+    kind: str
+    title: str
+    heading: str
+    body: str
+    start_line: int
+    end_line: int
+
+
+# ------------------------------------------------------------------------------------------ tokenising
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> rjieba.Jieba:
+    """rjieba with the domain words added, so that e.g. 市容环境卫生 or 牵头单位 stay whole."""
+    jieba = rjieba.Jieba()
+    for word in _data_lines("dictionary.txt"):
+        jieba.add_word(word, None, None)
+    return jieba
+
+
+def _data_lines(name: str) -> list[str]:
+    """Entries of a data file: whitespace-separated words, '#' starts a comment."""
+    text = (resources.files("gongbao") / "data" / name).read_text(encoding="utf-8")
+    return [w for line in text.splitlines() for w in line.split("#", 1)[0].split()]
+
+
+def query_words(text: str) -> list[str]:
+    """Words of a query: dictionary words only (no HMM guesses, which glue a modal verb to the next word, as in
+    要降 or 能算); what the dictionary does not know comes out as single characters."""
+    return [w.lower() for w in _segmenter().cut(text, False) if _RUN.search(w)]
+
+
+def gram_string(text: str) -> str:
+    """'罚款数额,2.5' → '罚款 款数 数额 额 2 5': bigrams of each run, then the run's last character."""
+    out: list[str] = []
+    for run in _RUN.findall(text.lower()):
+        out.extend(map(str.__add__, run, run[1:]))  # bigrams, at C speed
+        out.append(run[-1])
+    return " ".join(out)
+
+
+def gram_phrases(text: str) -> list[list[str]]:
+    """The phrases (token lists) that find `text` as a substring: one phrase per run of letters and digits."""
+    phrases = []
+    for m in _RUN.finditer(text.lower()):
+        run = m.group()
+        phrases.append([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return phrases
+
+
+# -------------------------------------------------------------------------------------------- units
+
+
+def units_of(doc: Document) -> list[Unit]:
+    """The search units of a document, in document order."""
+    title = doc.title + (f" {doc.inner_title}" if doc.inner_title else "")
+    by_id = {p.id: p for p in doc.provisions}
+    children: dict[str | None, list[Provision]] = {}
+    for p in doc.provisions:
+        children.setdefault(p.parent, []).append(p)
+    covered: set[str] = set()
+    out: list[Unit] = []
+    for p in doc.provisions:
+        if p.id in covered:
+            continue
+        context = _division_context(p, by_id)
+        if p.kind == "article":
+            heading = " ".join(x for x in (context, p.heading or "") if x)
+            out.append(Unit(p.id, p.kind, title, heading, p.text, p.start_line, p.end_line))
+        elif p.kind == "heading":
+            own = " ".join(x for x in (p.label, p.heading or "", p.text) if x)
+            blocks = [c for c in children.get(p.id, []) if c.kind == "block"]
+            if blocks and len(own) + sum(len(b.text) for b in blocks) <= SMALL_SECTION_CHARS:
+                body = "\n".join([p.text] * bool(p.text) + [b.text for b in blocks])
+                covered.update(b.id for b in blocks)
+                end = max(b.end_line for b in blocks)
+                out.append(Unit(p.id, p.kind, title, _heading_text(p, context), body, p.start_line, end))
+            elif p.text or p.heading:
+                out.append(Unit(p.id, p.kind, title, _heading_text(p, context), p.text, p.start_line, p.end_line))
+        elif p.kind == "block":
+            parent = by_id.get(p.parent) if p.parent else None
+            heading = _heading_text(parent, "") if parent is not None and parent.kind == "heading" else context
+            out.append(Unit(p.id, p.kind, title, heading, p.text, p.start_line, p.end_line))
+    return out
+
+
+def _heading_text(p: Provision, context: str) -> str:
+    return " ".join(x for x in (context, p.label, p.heading or "") if x)
+
+
+def _division_context(p: Provision, by_id: dict[str, Provision]) -> str:
+    """Names of the enclosing 编/章/节 (第五章 法律责任 → '法律责任'): they tell what an article is about."""
+    names = []
+    parent = by_id.get(p.parent) if p.parent else None
+    while parent is not None:
+        if parent.kind in ("part", "chapter", "section") and parent.heading:
+            names.append(parent.heading)
+        parent = by_id.get(parent.parent) if parent.parent else None
+    return " ".join(reversed(names))
+
+
+# --------------------------------------------------------------------------------------------- writing
+
+
+def create(db: apsw.Connection) -> None:
+    db.execute(SCHEMA)
+
+
+def index_document(db: apsw.Connection, doc: Document) -> int:
+    """Add a document's units to the index (inside the caller's transaction); returns how many."""
+    units = units_of(doc)
+    first = (db.execute("SELECT max(rowid) FROM search_units").fetchone()[0] or 0) + 1
+    rows = list(enumerate(units, first))
+    db.executemany(
+        "INSERT INTO search_units (rowid, document_id, provision_id, kind, title, heading, body, start_line, "
+        "end_line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(r, doc.id, u.provision_id, u.kind, u.title, u.heading, u.body, u.start_line, u.end_line) for r, u in rows],
+    )
+    db.executemany(
+        "INSERT INTO fts_grams (rowid, heading, body) VALUES (?, ?, ?)",
+        [(r, gram_string(u.heading), gram_string(u.body)) for r, u in rows],
+    )
+    return len(units)
+
+
+def unindex_documents(db: apsw.Connection, document_ids: Iterable[str]) -> None:
+    for doc_id in document_ids:
+        rowids = [r[0] for r in db.execute("SELECT rowid FROM search_units WHERE document_id = ?", (doc_id,))]
+        db.executemany("DELETE FROM fts_grams WHERE rowid = ?", [(r,) for r in rowids])
+        db.execute("DELETE FROM search_units WHERE document_id = ?", (doc_id,))
