@@ -1,7 +1,8 @@
-"""make bench: ingest throughput (MB/s on one core) and peak memory, on the bundled samples and on a generated
-corpus of ≥ 100 MB built from the dev law corpus (laws concatenated into multi-document gazette issues).
+"""make bench: ingest throughput (MB/s on one core) and peak memory, then search latency, on the bundled samples
+and on a generated corpus of ≥ 100 MB built from the dev law corpus (laws concatenated into multi-document issues).
 
-Each measurement runs in a fresh child process pinned to one CPU, so its peak RSS is the ingest's own.
+Each measurement runs in a fresh child process pinned to one CPU, so its time and peak RSS are its own.  The
+databases stay in bench-data/ (not committed) for inspection.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import random
 import resource
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,10 +24,11 @@ BENCH_DIR = ROOT / "bench-data"
 TARGET_MB = 100
 LAWS_PER_ISSUE = 15
 
-_CHILD = """
-import json, os, sys, time
-if hasattr(os, "sched_setaffinity"):
-    os.sched_setaffinity(0, {0})
+_PIN = "import os; os.sched_setaffinity(0, {0}) if hasattr(os, 'sched_setaffinity') else None\n"
+_INGEST = (
+    _PIN
+    + """
+import json, sys, time
 from pathlib import Path
 from gongbao.ingest import expand, ingest_paths
 from gongbao.store import Store
@@ -39,6 +40,16 @@ with Store(sys.argv[1]) as store:
 elapsed = time.perf_counter() - t0
 print(json.dumps({"seconds": elapsed, "files": len(files), "errors": len(report.errors), "documents": docs}))
 """
+)
+_SEARCH = (
+    _PIN
+    + """
+import json, sys
+sys.path.insert(0, sys.argv[2])
+import bench_search
+print(json.dumps(bench_search.measure(sys.argv[1])))
+"""
+)
 
 
 def build_corpus(target_mb: int = TARGET_MB) -> list[Path]:
@@ -67,36 +78,46 @@ def build_corpus(target_mb: int = TARGET_MB) -> list[Path]:
     return out
 
 
-def measure(label: str, files: list[Path]) -> dict:
-    size = sum(p.stat().st_size for p in files)
-    with tempfile.TemporaryDirectory() as tmp:
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        proc = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(Path(tmp) / "bench.db"), *map(str, files)],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    res = json.loads(proc.stdout.strip().splitlines()[-1])
-    mb = size / 1_000_000
+def _child(code: str, *args: str) -> tuple[dict, float]:
+    """Run code in a fresh interpreter; its JSON result and the peak RSS (MB) of the children so far."""
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return json.loads(proc.stdout.strip().splitlines()[-1]), peak_mb
+
+
+def ingest(label: str, files: list[Path], db: Path) -> dict:
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db) + suffix).unlink(missing_ok=True)
+    size = sum(p.stat().st_size for p in files) / 1_000_000
+    res, peak = _child(_INGEST, str(db), *map(str, files))
     row = {
-        "corpus": label,
+        "ingest": label,
         "files": res["files"],
-        "MB": round(mb, 1),
+        "MB": round(size, 1),
         "documents": res["documents"],
-        "errors": res["errors"],
+        "file_errors": res["errors"],
         "seconds": round(res["seconds"], 2),
-        "MB_per_s": round(mb / res["seconds"], 2),
-        "peak_rss_MB": round(max(peak_kb, before) / 1024, 1),
+        "MB_per_s": round(size / res["seconds"], 2),
+        "peak_rss_MB": round(peak, 1),
     }
     print(
-        f"ingest {label:>22}: {row['MB']:7.1f} MB in {row['seconds']:7.2f} s = {row['MB_per_s']:5.2f} MB/s "
-        f"on one core, {row['documents']} documents, peak memory {row['peak_rss_MB']} MB, "
-        f"{row['errors']} file errors",
+        f"ingest {label:>22}: {row['MB']:6.1f} MB in {row['seconds']:6.2f} s = {row['MB_per_s']:4.2f} MB/s on "
+        f"one core (clean+split+parse+store+index), {row['documents']} documents, {row['file_errors']} file "
+        f"errors, peak memory {row['peak_rss_MB']} MB",
         flush=True,
     )
     return row
+
+
+def search(label: str, db: Path) -> dict:
+    res, _ = _child(_SEARCH, str(db), str(Path(__file__).parent))
+    print(
+        f"search {label:>22}: {res['queries']} queries (short words, phrases, several words, questions): "
+        f"median {res['median_ms']} ms, p99 {res['p99_ms']} ms; index {res['fts_index_MB']} MB = "
+        f"{res['index_to_text']} x the {res['text_MB']} MB of indexed text",
+        flush=True,
+    )
+    return {"search": label, **res}
 
 
 def main() -> None:
@@ -107,9 +128,13 @@ def main() -> None:
     from gongbao.ingest import sample_paths
 
     t0 = time.time()
-    rows = [measure("bundled samples", sample_paths())]
-    corpus = build_corpus(a.mb)
-    rows.append(measure(f"generated {a.mb} MB corpus", corpus))
+    BENCH_DIR.mkdir(exist_ok=True)
+    corpus_label = f"generated {a.mb} MB corpus"
+    samples_db, corpus_db = BENCH_DIR / "samples.db", BENCH_DIR / "corpus.db"
+    rows = [ingest("bundled samples", sample_paths(), samples_db)]
+    rows.append(ingest(corpus_label, build_corpus(a.mb), corpus_db))
+    rows.append(search("bundled samples", samples_db))
+    rows.append(search(corpus_label, corpus_db))
     if a.json:
         print(json.dumps(rows, ensure_ascii=False))
     print(f"(bench total {time.time() - t0:.0f} s)")

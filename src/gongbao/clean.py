@@ -214,12 +214,15 @@ def _full(line: CleanLine, wrap_width: int) -> bool:
     return line.width >= wrap_width - max(6, wrap_width // 5)
 
 
-def _continues(prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: int, legal: bool) -> bool:
-    """Does `nxt` continue the paragraph whose last line so far is `prev` (and first line `first`)?"""
-    if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or is_strong_start(nxt.text):
+def _continues(
+    prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: int, legal: bool, heading: bool = False
+) -> bool:
+    """Does `nxt` continue the paragraph whose last line so far is `prev` (first line `first`; `heading`: the
+    paragraph is a 第X章/节 heading)?"""
+    if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or _STRONG.match(nxt.text):
         return False
-    terminal = ends_sentence(prev.text, first.text)
-    if DIVISION_SEPARATED.match(first.text):
+    terminal = ends_sentence(prev.text, first.text if prev.text[-1:] in ")）" else "")
+    if heading:
         # 第三章　实施换道领跑战略， / 抢占“六新”发展制高点: a heading goes on only while it is visibly unfinished
         # (a short next line ends the heading or the sentence; a full one starts the body below the heading)
         return prev.text.endswith(("，", ",", "、")) or (bool(wrap_width) and not _full(nxt, wrap_width))
@@ -253,15 +256,18 @@ def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | N
     """Paragraphs made of the text lines in [start, end]; furniture inside a sentence is skipped over."""
     group: list[CleanLine] = []
     in_legal = bool(legal)
-    for number in range(start, end + 1):
-        ln = clean_text.line(number)
+    heading = False
+    wrap = clean_text.wrap_width
+    for ln in clean_text.lines[start - 1 : end]:
         if ln.kind != "text":
             continue
         if legal is None and not in_legal and ARTICLE_HEAD.match(ln.text):
             in_legal = True
-        if group and not _continues(group[-1], ln, group[0], clean_text.wrap_width, in_legal):
+        if group and not _continues(group[-1], ln, group[0], wrap, in_legal, heading):
             yield make_paragraph(group)
             group = []
+        if not group:
+            heading = DIVISION_SEPARATED.match(ln.text) is not None
         group.append(ln)
     if group:
         yield make_paragraph(group)
@@ -330,25 +336,27 @@ def _bracket_edge(a: str, b: str) -> bool:
     return a in "(（[" or b in ")）]"
 
 
-_ASCII_PUNCT = re.compile(r"[,.;:!?]")
-
-
 _ZH_CLASS = "\u3400-\u4dbf\u4e00-\u9fff〇" + "".join(sorted(_WIDE_PUNCT)).replace("\u3000", "")
 _ZH = f"[{_ZH_CLASS}]"
-# , ; : next to Chinese (a space may sit between the mark and the next character); : not in 15:00 or http://
-_TO_WIDE = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？", ".": "。"}
-_CHINESE_PUNCT = re.compile(
-    rf"(?<={_ZH})[,;:]|[,;:](?= ?{_ZH})"  # a comma, semicolon or colon touching Chinese text
-    rf"|(?<={_ZH})[.!?]"  # a full stop, ! or ? after Chinese text
-    r"|(?<=[”’）)》〉】」』%])\.(?![A-Za-z0-9])"  # a full stop after a closing mark: …》. / …5%.
-)
+# One pattern and a constant replacement per mark (no Python callback per match: this runs on every paragraph).
+# , ; : touching Chinese text (a space may sit between the mark and the next character), so 15:00, 1,000 and
+# http:// stay; . ! ? after Chinese text, and a full stop after a closing mark (…》. / …5%.).
+_WIDEN = [
+    (mark, re.compile(rf"(?<={_ZH}){re.escape(mark)}|{re.escape(mark)}(?= ?{_ZH})"), wide)
+    for mark, wide in ((",", "，"), (";", "；"), (":", "："))
+] + [(mark, re.compile(rf"(?<={_ZH}){re.escape(mark)}"), wide) for mark, wide in (("!", "！"), ("?", "？"))]
+_FULL_STOP = re.compile(rf"(?<={_ZH})\.|(?<=[”’）)》〉】」』%])\.(?![A-Za-z0-9])")
 
 
 def _punctuate(s: str) -> str:
     """ASCII , . ; : ( ) ! ? used as Chinese punctuation → their fullwidth forms (digits and Latin text kept)."""
-    if not s or (not _ASCII_PUNCT.search(s) and "(" not in s and ")" not in s):
+    if not s:
         return s
-    s = _CHINESE_PUNCT.sub(lambda m: _TO_WIDE[m.group()], s)
+    if "." in s:
+        s = _FULL_STOP.sub("。", s)
+    for mark, pattern, wide in _WIDEN:
+        if mark in s:
+            s = pattern.sub(wide, s)
     if "(" in s or ")" in s:
         chars = list(s)
         _widen_parentheses(chars)

@@ -281,10 +281,8 @@ def search_command(
     for note in result.notes:
         err.print(f"[yellow]note:[/yellow] {escape(note)}")
     if not result.hits:
-        out.print(
-            f"no provision matches {escape(result.query)!r}"
-            + (f" (searched: {' '.join(result.terms)})" if result.terms else "")
-        )
+        searched = f" (searched: {escape(' '.join(result.terms))})" if result.terms else ""
+        out.print(f"no provision matches {escape(repr(result.query))}{searched}")
         return
     for n, h in enumerate(result.hits, 1):
         cite = h.focus["citation"] if h.focus else h.citation

@@ -32,6 +32,9 @@ from .store import Store
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
 CANDIDATES = 200
+# Weights of the ranking features (their scales are 0..1), set on the dev questions in coarse steps.
+W_COVER, W_TITLE, W_BM25, W_CHARS, W_PROXIMITY, W_ANSWER = 0.3, 0.2, 0.1, 0.1, 0.1, 0.06
+W_EXACT_TITLE = 0.15
 RERANK = 60  # candidates that get the proximity and answer-type features
 ALL_TERMS_UP_TO = 4  # a question with more words than this is searched for any of them (ranking sorts it out)
 COMMON_FRACTION = 0.25  # a term in more than this share of units does not retrieve, it only ranks
@@ -40,6 +43,7 @@ MARK = "**"
 
 _QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|「([^」]+)」|『([^』]+)』|《([^》]+)》')
 _ASCII_UPPER = re.compile(r"[A-Z]")
+_QUESTION_FORM = re.compile(r"可不可以|是不是|有没有|(.)[不没]\1")
 _QUESTION_WORD = re.compile(r"[谁哪吗啥么呢]")  # 谁来管, 哪儿, 怎么: question words carry no subject matter
 _PLACEHOLDER = re.compile(r"[XxＸ×]{2,}|某某|\.\.\.|…+")
 
@@ -60,6 +64,7 @@ class Term:
     alternatives: list[str]  # strings any of which satisfies the term
     weight: float = 1.0
     phrase: bool = False  # quoted: must match
+    title: bool = False  # 《…》: a document title (or a text the provision cites)
 
 
 @dataclass
@@ -123,7 +128,7 @@ def _thesaurus() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _clean_query(query: str, notes: list[str]) -> str:
-    q = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in query or "")
+    q = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") else ch for ch in query or "")
     if len(q) > MAX_QUERY_CHARS:
         q = q[:MAX_QUERY_CHARS]
         notes.append(f"query shortened to its first {MAX_QUERY_CHARS} characters")
@@ -137,12 +142,15 @@ def analyze(query: str) -> Analysis:
     for m in _QUOTED.finditer(q):
         phrase = _PLACEHOLDER.sub(" ", next(g for g in m.groups() if g is not None)).strip()  # “XX财富管理”
         if gram_phrases(phrase):
-            terms.append(Term(phrase, [phrase], 1.5, phrase=True))
+            in_title = m.group(0).startswith("《")  # 《…》 names a document: it is looked for in titles too
+            terms.append(Term(phrase, [phrase], 1.5, phrase=not in_title, title=in_title))
     rest = _QUOTED.sub(" ", q)
+    rest = _QUESTION_FORM.sub(" ", rest)  # 能不能, 会不会, 可不可以: one question word, not 能 + 不能
     for key, alternatives in _thesaurus():
         if key in rest:
             rest = rest.replace(key, " ")
-            terms.append(Term(key, list(alternatives), 1.2))
+            # the word as typed still counts (公司 may be in the text), the rule's words widen it
+            terms.append(Term(key, list(dict.fromkeys([key, *alternatives])), 1.2))
     stop = _stopwords()
     for w in query_words(rest):
         if w in stop or not gram_phrases(w) or _QUESTION_WORD.search(w):
@@ -271,12 +279,16 @@ def _idfs(db, terms: list[Term], n_units: int) -> dict[str, float]:
         chunk = tokens[i : i + 500]
         sql = f"SELECT term, doc FROM fts_grams_vocab WHERE term IN ({','.join('?' * len(chunk))})"
         df.update(db.execute(sql, chunk).fetchall())
-    out = {}
+    out: dict = {}
     for t in terms:
+        present = []
         for a in t.alternatives:
-            a_df = min((df.get(tok, 0) for ph in gram_phrases(a) for tok in ph), default=n_units)
+            a_df = min((df.get(tok, 0) for ph in gram_phrases(a) for tok in ph), default=0)
             out[(t.text, a.lower())] = math.log(1 + n_units / (a_df + 1))
-        out[t.text] = max((out[(t.text, a.lower())] for a in t.alternatives), default=0.0)
+            if a_df:
+                present.append(out[(t.text, a.lower())])
+        # what no unit contains cannot tell units apart: it does not count in the weight of the question
+        out[t.text] = max(present, default=0.0)
     return out
 
 
@@ -334,20 +346,38 @@ def _retrieve(db, terms: list[Term], idf: dict[str, float], n_units: int, filter
     ranked: dict[int, float] = {}
     fsql, fargs = _filter_sql(filters)
 
-    def run(expr: str) -> None:
+    def run(expr: str, docs: list[str] | None = None) -> None:
         # FTS alone when there is no filter (much faster than joining every match); joined when filtering
-        if fsql:
+        where, args = fsql, list(fargs)
+        if docs:
+            where += f" AND d.id IN ({','.join('?' * len(docs))})"
+            args += docs
+        if where:
             sql = (
                 "SELECT fts_grams.rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams JOIN search_units u "
                 "ON u.rowid = fts_grams.rowid JOIN documents d ON d.id = u.document_id "
-                f"WHERE fts_grams MATCH ?{fsql} ORDER BY r LIMIT ?"
+                f"WHERE fts_grams MATCH ?{where} ORDER BY r LIMIT ?"
             )
         else:
             sql = (
                 "SELECT rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams WHERE fts_grams MATCH ? ORDER BY r LIMIT ?"
             )
-        for rowid, rank in db.execute(sql, [expr, *fargs, CANDIDATES]):
+        for rowid, rank in db.execute(sql, [expr, *args, CANDIDATES]):
             ranked.setdefault(rowid, -rank)
+
+    # 《…》 in the question names a document: its provisions are candidates, the other words pick among them
+    named = _named_documents(db, [t for t in terms if t.title], fsql, fargs)
+    if named:
+        others = [exprs[t.text] for t in terms if not t.title and exprs[t.text]]
+        if others:
+            run(" OR ".join(others), named)
+        else:
+            rows = db.execute(
+                f"SELECT rowid FROM search_units WHERE document_id IN ({','.join('?' * len(named))}) "
+                "ORDER BY rowid LIMIT ?",
+                [*named, CANDIDATES],
+            )
+            ranked.update((r[0], 0.0) for r in rows)
 
     all_terms = required + [exprs[t.text] for t in optional]
     if all_terms and (len(optional) < ALL_TERMS_UP_TO or required):
@@ -374,6 +404,15 @@ def _retrieve(db, terms: list[Term], idf: dict[str, float], n_units: int, filter
     return found
 
 
+def _named_documents(db, titles: list[Term], fsql: str, fargs: list[Any]) -> list[str]:
+    """Documents whose title or inner title contains every 《…》 of the question."""
+    if not titles:
+        return []
+    where = " AND ".join("instr(d.title || ' ' || coalesce(d.inner_title, ''), ?) > 0" for _ in titles)
+    sql = f"SELECT d.id FROM documents d WHERE {where}{fsql} LIMIT 50"
+    return [r[0] for r in db.execute(sql, [t.text for t in titles] + list(fargs))]
+
+
 def _positions(text: str, needle: str) -> list[int]:
     out = []
     start = text.find(needle)
@@ -390,8 +429,10 @@ def _rank(analysis: Analysis, idf: dict[str, float], candidates: dict[int, dict]
     wanted = [_ANSWER_TYPES[kind][1] for kind in analysis.asks]
     lowered = [(t.weight, [(a.lower(), idf[(t.text, a.lower())]) for a in t.alternatives]) for t in terms]
     char_weight = _char_weights(terms, candidates)
+    named = {t.text for t in terms if t.title}
     char_total = sum(char_weight.values()) or 1.0
     title_cover: dict[str, float] = {}
+    exact_title: dict[str, float] = {}
     out = []
     for unit in candidates.values():
         body = _lower(unit["heading"] + "\n" + unit["body"])
@@ -400,6 +441,9 @@ def _rank(analysis: Analysis, idf: dict[str, float], candidates: dict[int, dict]
             title = _lower(unit["title"] + " " + (unit["inner_title"] or ""))
             title_cover[doc] = sum(w * max((i for a, i in alts if a in title), default=0) for w, alts in lowered)
             title_cover[doc] /= total
+            # 《X》 asked for X itself: the document titled X before the texts about it
+            exact = {unit["title"], unit["inner_title"]} & named
+            exact_title[doc] = (W_EXACT_TITLE if len(named) < len(terms) else 1.0) * bool(exact)
         covered = 0.0
         spots = []
         for w, alts in lowered:  # a term counts with the rarity of the alternative that matched
@@ -411,12 +455,13 @@ def _rank(analysis: Analysis, idf: dict[str, float], candidates: dict[int, dict]
                 covered += w * best
                 spots.append(pos)
         chars = sum(w for c, w in char_weight.items() if c in body) / char_total
-        score = 0.5 * covered / total + 0.15 * title_cover[doc] + 0.15 * unit["bm25"] / top_bm25 + 0.1 * chars
-        out.append([score + _prior(unit), unit, spots])
+        score = W_COVER * covered / total + W_TITLE * title_cover[doc] + W_BM25 * unit["bm25"] / top_bm25
+        score += exact_title[doc]
+        out.append([score + W_CHARS * chars + _prior(unit), unit, spots])
     # the finer features only for the front runners: they move a unit by at most a few places
     out.sort(key=lambda x: -x[0])
     for row in out[:RERANK]:
-        row[0] += 0.1 * _proximity(row[2]) + 0.05 * sum(1 for answer in wanted if answer.search(row[1]["body"]))
+        row[0] += W_PROXIMITY * _proximity(row[2]) + W_ANSWER * sum(1 for a in wanted if a.search(row[1]["body"]))
     ranked = [(round(score, 6), unit) for score, unit, _spots in out]
     ranked.sort(key=lambda x: (-x[0], x[1]["rowid"]))
     return ranked
