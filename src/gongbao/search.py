@@ -3,7 +3,7 @@
   analyze   the query: control characters dropped, length bounded, quoted phrases and 《titles》 kept whole,
             question words and particles removed (data/stopwords.txt), everyday words mapped to the words rules use
             (data/thesaurus.tsv), the rest segmented into words (rjieba with data/dictionary.txt);
-  retrieve  candidate units from the bigram index: every term must match if that leaves enough candidates,
+  retrieve  candidate units from the character index: every term must match if that leaves enough candidates,
             otherwise any term may (very common terms are left to ranking); user text only ever reaches FTS5 as
             quoted tokens of letters and digits, so no operator, quote or bracket typed by a user is syntax;
   rank      BM25 plus what measurably helps on the dev questions: how much of the question (weighted by rarity)
@@ -217,14 +217,10 @@ def _quote(token: str) -> str:
 
 
 def _match_expr(text: str) -> str | None:
-    """FTS5 expression that finds `text` as a substring: a phrase of bigrams per run (AND between runs); a
-    single character is a prefix query."""
+    """FTS5 expression that finds `text` as a substring: a phrase of characters per run (AND between runs)."""
     parts = []
     for phrase in gram_phrases(text):
-        if len(phrase) == 1 and len(phrase[0]) == 1:
-            parts.append(_quote(phrase[0]) + "*")
-        else:
-            parts.append("(" + " + ".join(_quote(t) for t in phrase) + ")" if len(phrase) > 1 else _quote(phrase[0]))
+        parts.append("(" + " + ".join(_quote(t) for t in phrase) + ")" if len(phrase) > 1 else _quote(phrase[0]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
@@ -270,9 +266,11 @@ def search(
     return SearchResult(analysis.query, [t.text for t in analysis.terms], hits, len(scored), analysis.notes)
 
 
-def _idfs(db, terms: list[Term], n_units: int) -> dict[str, float]:
-    """Rarity of each term from the index vocabulary (one query for all of them): a phrase occurs in at most as
-    many units as its rarest bigram; a term with alternatives in as many as its most common alternative."""
+def _idfs(db, terms: list[Term], n_units: int) -> dict:
+    """Rarity of each term (and of each of its alternatives) from the character vocabulary of the index, in one
+    query.  A word occurs in at most as many units as its rarest character, and less often the more characters it
+    has: its document frequency is estimated as that of the rarest character times the square root of each other
+    character's share of the units (half-way between "the characters always occur together" and "independently")."""
     tokens = sorted({tok for t in terms for a in t.alternatives for ph in gram_phrases(a) for tok in ph})
     df: dict[str, int] = {}
     for i in range(0, len(tokens), 500):
@@ -283,13 +281,19 @@ def _idfs(db, terms: list[Term], n_units: int) -> dict[str, float]:
     for t in terms:
         present = []
         for a in t.alternatives:
-            a_df = min((df.get(tok, 0) for ph in gram_phrases(a) for tok in ph), default=0)
+            a_df = _estimated_df(sorted(df.get(tok, 0) for ph in gram_phrases(a) for tok in ph), n_units)
             out[(t.text, a.lower())] = math.log(1 + n_units / (a_df + 1))
             if a_df:
                 present.append(out[(t.text, a.lower())])
         # what no unit contains cannot tell units apart: it does not count in the weight of the question
         out[t.text] = max(present, default=0.0)
     return out
+
+
+def _estimated_df(char_dfs: list[int], n_units: int) -> float:
+    if not char_dfs or char_dfs[0] == 0:
+        return 0.0
+    return max(1.0, char_dfs[0] * math.prod((d / n_units) ** 0.5 for d in char_dfs[1:]))
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
