@@ -37,7 +37,8 @@ W_COVER, W_TITLE, W_BM25, W_CHARS, W_PROXIMITY, W_ANSWER = 0.3, 0.2, 0.1, 0.1, 0
 W_EXACT_TITLE = 0.15
 RERANK = 60  # candidates that get the proximity and answer-type features
 ALL_TERMS_UP_TO = 4  # a question with more words than this is searched for any of them (ranking sorts it out)
-COMMON_FRACTION = 0.25  # a term in more than this share of units does not retrieve, it only ranks
+RETRIEVAL_BUDGET = 0.5  # the OR query fetches from at most about this share of the units …
+MAX_RETRIEVING = 8  # … with at most this many terms; the others only rank
 SNIPPET_CHARS = 140
 MARK = "**"
 
@@ -271,12 +272,8 @@ def _idfs(db, terms: list[Term], n_units: int) -> dict:
     query.  A word occurs in at most as many units as its rarest character, and less often the more characters it
     has: its document frequency is estimated as that of the rarest character times the square root of each other
     character's share of the units (half-way between "the characters always occur together" and "independently")."""
-    tokens = sorted({tok for t in terms for a in t.alternatives for ph in gram_phrases(a) for tok in ph})
-    df: dict[str, int] = {}
-    for i in range(0, len(tokens), 500):
-        chunk = tokens[i : i + 500]
-        sql = f"SELECT term, doc FROM fts_grams_vocab WHERE term IN ({','.join('?' * len(chunk))})"
-        df.update(db.execute(sql, chunk).fetchall())
+    tokens = {tok for t in terms for a in t.alternatives for ph in gram_phrases(a) for tok in ph}
+    df = _char_frequencies(db, tokens)
     out: dict = {}
     for t in terms:
         present = []
@@ -288,6 +285,28 @@ def _idfs(db, terms: list[Term], n_units: int) -> dict:
         # what no unit contains cannot tell units apart: it does not count in the weight of the question
         out[t.text] = max(present, default=0.0)
     return out
+
+
+_DF_CACHE: dict[tuple[int, int], dict[str, int]] = {}
+
+
+def _char_frequencies(db, chars: set[str]) -> dict[str, int]:
+    """Document frequencies of characters, cached per connection until the database changes (counting a
+    character's units reads its whole posting list: tens of milliseconds for common ones on a large corpus)."""
+    version = db.execute("PRAGMA data_version").fetchone()[0]
+    key = (id(db), version)
+    cache = _DF_CACHE.get(key)
+    if cache is None:
+        for old in [k for k in _DF_CACHE if k[0] == id(db)]:
+            del _DF_CACHE[old]
+        cache = _DF_CACHE[key] = {}
+    missing = sorted(chars - cache.keys())
+    for i in range(0, len(missing), 500):
+        chunk = missing[i : i + 500]
+        sql = f"SELECT term, doc FROM fts_grams_vocab WHERE term IN ({','.join('?' * len(chunk))})"
+        found = dict(db.execute(sql, chunk).fetchall())
+        cache.update({c: found.get(c, 0) for c in chunk})
+    return cache
 
 
 def _estimated_df(char_dfs: list[int], n_units: int) -> float:
@@ -389,9 +408,7 @@ def _retrieve(db, terms: list[Term], idf: dict[str, float], n_units: int, filter
     if not ranked and required:  # a quoted phrase that occurs nowhere: search its words instead of nothing
         required, optional = [], [t for t in terms if exprs[t.text]]
     if len(ranked) < CANDIDATES // 3 and optional:
-        common = math.log(1 + 1 / (COMMON_FRACTION + 1 / n_units))
-        rare = [exprs[t.text] for t in optional if idf[t.text] > common] or [exprs[t.text] for t in optional]
-        any_expr = "(" + " OR ".join(rare) + ")"
+        any_expr = "(" + " OR ".join(exprs[t.text] for t in _retrieving(optional, idf, n_units)) + ")"
         run(" AND ".join([*required, any_expr]) if required else any_expr)
     found: dict[int, dict] = {}
     rowids = list(ranked)
@@ -406,6 +423,19 @@ def _retrieve(db, terms: list[Term], idf: dict[str, float], n_units: int, filter
             unit["bm25"] = ranked[unit["rowid"]]
             found[unit["rowid"]] = unit
     return found
+
+
+def _retrieving(terms: list[Term], idf: dict, n_units: int) -> list[Term]:
+    """The terms that fetch candidates when any may match: the rarest first, while the units they may fetch stay
+    within a budget (a common word adds little but costs a long posting list); the others only rank."""
+    chosen, budget = [], RETRIEVAL_BUDGET * n_units
+    for t in sorted(terms, key=lambda t: -idf[t.text]):
+        expected = n_units / math.expm1(idf[t.text]) if idf[t.text] > 0 else n_units  # inverse of the idf
+        if chosen and (expected > budget or len(chosen) >= MAX_RETRIEVING):
+            break
+        chosen.append(t)
+        budget -= expected
+    return chosen
 
 
 def _named_documents(db, titles: list[Term], fsql: str, fargs: list[Any]) -> list[str]:
