@@ -254,7 +254,7 @@ def search(
         return SearchResult(analysis.query, [], [], 0, analysis.notes)
     db = store.db
     n_units = max(1, db.execute("SELECT count(*) FROM search_units").fetchone()[0])
-    idf = _idfs(db, analysis.terms, n_units)
+    idf = _idfs(store, analysis.terms, n_units)
     candidates = _retrieve(db, analysis.terms, idf, n_units, filters)
     scored = _rank(analysis, idf, candidates)
     if collapse:
@@ -267,13 +267,13 @@ def search(
     return SearchResult(analysis.query, [t.text for t in analysis.terms], hits, len(scored), analysis.notes)
 
 
-def _idfs(db, terms: list[Term], n_units: int) -> dict:
+def _idfs(store: Store, terms: list[Term], n_units: int) -> dict:
     """Rarity of each term (and of each of its alternatives) from the character vocabulary of the index, in one
     query.  A word occurs in at most as many units as its rarest character, and less often the more characters it
     has: its document frequency is estimated as that of the rarest character times the square root of each other
     character's share of the units (half-way between "the characters always occur together" and "independently")."""
     tokens = {tok for t in terms for a in t.alternatives for ph in gram_phrases(a) for tok in ph}
-    df = _char_frequencies(db, tokens)
+    df = _char_frequencies(store, tokens)
     out: dict = {}
     for t in terms:
         present = []
@@ -287,19 +287,15 @@ def _idfs(db, terms: list[Term], n_units: int) -> dict:
     return out
 
 
-_DF_CACHE: dict[tuple[int, int], dict[str, int]] = {}
-
-
-def _char_frequencies(db, chars: set[str]) -> dict[str, int]:
-    """Document frequencies of characters, cached per connection until the database changes (counting a
-    character's units reads its whole posting list: tens of milliseconds for common ones on a large corpus)."""
+def _char_frequencies(store: Store, chars: set[str]) -> dict[str, int]:
+    """Document frequencies of characters, cached on the store's connection until the database changes (counting
+    a character's units reads its whole posting list: tens of milliseconds for common ones on a large corpus)."""
+    db = store.db
     version = db.execute("PRAGMA data_version").fetchone()[0]
-    key = (id(db), version)
-    cache = _DF_CACHE.get(key)
-    if cache is None:
-        for old in [k for k in _DF_CACHE if k[0] == id(db)]:
-            del _DF_CACHE[old]
-        cache = _DF_CACHE[key] = {}
+    cached = store.cache.get("char_df")
+    if cached is None or cached[0] != version:
+        cached = store.cache["char_df"] = (version, {})
+    cache = cached[1]
     missing = sorted(chars - cache.keys())
     for i in range(0, len(missing), 500):
         chunk = missing[i : i + 500]

@@ -117,6 +117,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str], readonly: bool = False):
         self.path = Path(path)
+        self.cache: dict[str, Any] = {}  # derived data of this connection (e.g. search statistics)
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
@@ -160,6 +161,7 @@ class Store:
 
     def ingest(self, issue: ParsedIssue) -> IngestResult:
         """Store one parsed file atomically, replacing an older version of the same file."""
+        self.cache.clear()  # (data_version does not change for this connection's own writes)
         src = issue.source
         old = self.source_sha(src.file)
         docs = issue.documents
