@@ -101,8 +101,9 @@ class SearchResult:
     query: str
     terms: list[str]
     hits: list[Hit]
-    total: int
+    total: int  # matching provisions (hits of every page)
     notes: list[str] = field(default_factory=list)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # doc_type/issuer/year/file → value → count
 
 
 # ------------------------------------------------------------------------------------------ query analysis
@@ -264,7 +265,26 @@ def search(
         scored = list(best.values())
     page = scored[offset : offset + limit]
     hits = [_hit(db, analysis.terms, idf, unit, score) for score, unit in page]
-    return SearchResult(analysis.query, [t.text for t in analysis.terms], hits, len(scored), analysis.notes)
+    return SearchResult(
+        analysis.query,
+        [t.text for t in analysis.terms],
+        hits,
+        len(scored),
+        analysis.notes,
+        _facets(unit for _score, unit in scored),
+    )
+
+
+def _facets(units) -> dict[str, dict[str, int]]:
+    """Counts of the matching provisions by document type, issuer, year and source file (for narrowing down)."""
+    out: dict[str, dict[str, int]] = {"doc_type": {}, "issuer": {}, "year": {}, "file": {}}
+    for u in units:
+        dates = json.loads(u["dates"])
+        year = next((dates[k][:4] for k in ("issued", "adopted", "delivered", "effective") if dates.get(k)), None)
+        for key, value in (("doc_type", u["doc_type"]), ("issuer", u["issuer"]), ("year", year), ("file", u["file"])):
+            if value:
+                out[key][value] = out[key].get(value, 0) + 1
+    return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in out.items()}
 
 
 def _idfs(store: Store, terms: list[Term], n_units: int) -> dict:

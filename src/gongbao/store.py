@@ -255,7 +255,27 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Document]:
-        where, args = [], []
+        where, args = self._document_filter(doc_type, issuer, year, file)
+        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY file, ordinal"
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args += [limit, offset]
+        return [self._document(row, with_provisions=False) for row in self.db.execute(sql, args)]
+
+    def count_documents(
+        self, doc_type: str | None = None, issuer: str | None = None, year: int | None = None, file: str | None = None
+    ) -> int:
+        where, args = self._document_filter(doc_type, issuer, year, file)
+        sql = "SELECT count(*) FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.db.execute(sql, args).fetchone()[0]
+
+    @staticmethod
+    def _document_filter(doc_type, issuer, year, file) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        args: list[Any] = []
         if doc_type:
             where.append("doc_type = ?")
             args.append(doc_type)
@@ -268,14 +288,7 @@ class Store:
         if file:
             where.append("file = ?")
             args.append(file)
-        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY file, ordinal"
-        if limit is not None:
-            sql += " LIMIT ? OFFSET ?"
-            args += [limit, offset]
-        return [self._document(row, with_provisions=False) for row in self.db.execute(sql, args)]
+        return where, args
 
     def document(self, doc_id: str, with_provisions: bool = True) -> Document | None:
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
