@@ -82,6 +82,17 @@ CREATE TABLE IF NOT EXISTS provisions (
     end_line INTEGER NOT NULL,
     PRIMARY KEY (document_id, id)
 );
+CREATE TABLE IF NOT EXISTS relations (
+    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    target_id TEXT,
+    target_title TEXT,
+    evidence TEXT NOT NULL,
+    start_line INTEGER NOT NULL,
+    end_line INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS relations_source ON relations(document_id);
+CREATE INDEX IF NOT EXISTS relations_target ON relations(target_id);
 CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
 CREATE INDEX IF NOT EXISTS provisions_lines ON provisions(document_id, start_line);
 """
@@ -342,6 +353,26 @@ class Store:
             references=json.loads(refs),
             relations=json.loads(relations),
         )
+
+    def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+        """Relations of a document with others: `outgoing` (this document promulgates, explains, repeals … the
+        target) and `incoming` (other documents that do so to this one).  Each: type, the other document's id (None
+        when it is not in the corpus) and title, and the sentence it was read from with its lines."""
+        keys = ("type", "document_id", "title", "evidence", "start_line", "end_line")
+        outgoing = self.db.execute(
+            "SELECT r.type, r.target_id, coalesce(d.title, r.target_title), r.evidence, r.start_line, r.end_line "
+            "FROM relations r LEFT JOIN documents d ON d.id = r.target_id WHERE r.document_id = ? ORDER BY r.rowid",
+            (doc_id,),
+        ).fetchall()
+        incoming = self.db.execute(
+            "SELECT r.type, r.document_id, d.title, r.evidence, r.start_line, r.end_line FROM relations r "
+            "JOIN documents d ON d.id = r.document_id WHERE r.target_id = ? ORDER BY r.rowid",
+            (doc_id,),
+        ).fetchall()
+        return {
+            "outgoing": [dict(zip(keys, r, strict=True)) for r in outgoing],
+            "incoming": [dict(zip(keys, r, strict=True)) for r in incoming],
+        }
 
     def stats(self) -> dict[str, Any]:
         by_type = self.db.execute(
