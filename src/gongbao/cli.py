@@ -300,3 +300,6 @@ def search_command(
 
 def main() -> None:
     app()
+
+
+from . import cli_graph  # noqa: E402, F401  (registers refs, cited-by, status, duties, figures on app)

@@ -23,6 +23,16 @@ NORMATIVE_TYPES = frozenset(
      "法", "解释"}
 )  # fmt: skip
 METADATA_TYPES = frozenset({"目录", "简介"})
+# Types that state policy or rules in force (and so can implement, repeal, expire), besides NORMATIVE_TYPES.
+POLICY_TYPES = frozenset(
+    {"意见", "实施意见", "指导意见", "方案", "实施方案", "行动方案", "行动计划", "预案", "措施", "通告", "规划",
+     "纲要", "计划", "工作要点", "要点", "命令", "令", "决定"}
+)  # fmt: skip
+# Types that report on, explain, discuss or list: they have no force of their own.
+REPORTING_TYPES = frozenset(
+    {"报告", "说明", "讲话", "名单", "议程", "纪要", "议案", "审议意见", "研究意见", "函", "复函", "答复", "建议",
+     "致辞", "总结", "公报", "通报", "决议", "解答", "目录", "简介", "公告"}
+)  # fmt: skip
 
 # Parenthesised qualifiers that may follow the type word: (书面) (试行) (草案) (2022—2024年) …
 _TRAILING_QUALIFIER = re.compile(

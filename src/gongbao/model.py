@@ -136,6 +136,8 @@ class Document:
     provisions: list[Provision] = field(default_factory=list)
     references: list[dict[str, Any]] = field(default_factory=list)
     relations: list[dict[str, Any]] = field(default_factory=list)
+    duties: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def has_articles(self) -> bool:
@@ -154,4 +156,6 @@ class Document:
             "provisions": [p.to_dict() for p in self.provisions],
             "references": list(self.references),
             "relations": list(self.relations),
+            "duties": list(self.duties),
+            "figures": list(self.figures),
         }

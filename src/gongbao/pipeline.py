@@ -9,10 +9,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .clean import clean, iter_paragraphs
+from .duties import find_duties
+from .figures import find_figures
+from .links import link_issue
 from .meta import read_metadata
 from .model import CleanText, Document, DocumentSpan, IssueRegion, Source, SourceText
 from .read import ReadError, read_source
 from .split import split
+from .status import expiry, has_force
 from .structure import parse_provisions
 
 
@@ -39,6 +43,10 @@ def parse_source(source: SourceText) -> ParsedIssue:
         key = re.sub(r"\s", "", span.title)
         seen[key] += 1
         documents.append(build_document(clean_text, span, seen[key]))
+    link_issue(documents)
+    for doc in documents:
+        doc.duties = [d.to_dict() for d in find_duties(doc)]
+        doc.figures = [f.to_dict() for f in find_figures(doc)]
     return ParsedIssue(source=source, clean_text=clean_text, documents=documents, regions=layout.regions)
 
 
@@ -55,7 +63,7 @@ def build_document(clean_text: CleanText, span: DocumentSpan, occurrence: int = 
     meta = read_metadata(span.title, span.inner_title, paragraphs)
     inner = (span.inner_title_start, span.inner_title_end) if span.inner_title_start else None
     src = clean_text.source
-    return Document(
+    doc = Document(
         id=document_id(src.file, span.title, occurrence),
         title=span.title,
         inner_title=span.inner_title,
@@ -66,3 +74,6 @@ def build_document(clean_text: CleanText, span: DocumentSpan, occurrence: int = 
         source=Source(file=src.file, sha256=src.sha256, start_line=span.start_line, end_line=span.end_line),
         provisions=parse_provisions(paragraphs, inner),
     )
+    if has_force(doc) and (expires := expiry(doc)):
+        doc.dates["expires"] = expires
+    return doc

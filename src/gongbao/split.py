@@ -184,6 +184,17 @@ def _balanced(s: str) -> bool:
     return all(s.count(a) == s.count(b) for a, b in ("《》", "〈〉", "()", "（）", "“”"))
 
 
+def _opened_above(s: str) -> bool:
+    """The text closes a bracket it does not open (…代表法〉办法（修订草案）》的说明)."""
+    for a, b in ("《》", "〈〉"):
+        depth = 0
+        for ch in s:
+            depth += (ch == a) - (ch == b)
+            if depth < 0:
+                return True
+    return False
+
+
 def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
     """Walk up from the title's last line over the lines the title began on: the head of a wrapped title, and
     above a line starting with 关于 only its issuer, which may itself be wrapped (山西省第十三届人民代表大会 /
@@ -196,6 +207,9 @@ def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
         prev = _squeeze_ws(prev_line.text)
         if not _title_line(prev_line) or len(prev) < 5 or _roster(prev_line.text):
             break
+        if _opened_above(join_lines(ln.text for ln in text[start : k + 1])):
+            start -= 1  # 代表法〉办法》的说明: the title began on a line above, whatever this line looks like
+            continue
         if about > 0 and _PLACE.match(head) and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
             break  # 山西省人大法制委员会关于…: issuer and 关于 on one line, the title is complete
         if about >= 0 and not _ISSUER.search(prev):

@@ -4,14 +4,18 @@ Schema (one row per …):
   sources     gazette file ingested: file (name as cited, primary key), path, sha256, encoding, raw text, time
   regions     line range of an issue that belongs to no document (cover, contents, 简介, back matter, furniture)
   documents   document: id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates (JSON),
-              year, start_line, end_line, has_articles, references (JSON), relations (JSON)
+              year, start_line, end_line, has_articles
   provisions  provision of a document in document order: document_id, seq, id, kind, number, label, heading,
               text, parent, start_line, end_line
   meta        key/value: schema_version
+  document_keys, refs, relations   the link stage's output and its resolution (see linkstore.py)
+  duties, figures                   responsibilities and numeric targets (see factstore.py)
+  search_units, fts_grams           the search index (see searchindex.py)
 
 Ingest of one file is one transaction: the same file twice changes nothing; a changed file (same name, new
 content) replaces its old version; a crash mid-file leaves the database as it was.  WAL lets readers read while
-a writer ingests.
+a writer ingests.  A database of an older schema version is rebuilt from the raw sources it holds when it is
+first opened for writing.
 """
 
 from __future__ import annotations
@@ -20,17 +24,19 @@ import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import apsw
 
-from . import searchindex
-from .model import Document, Provision, Source
-from .pipeline import ParsedIssue
+from . import factstore, linkstore, searchindex
+from .model import Document, Provision, Source, SourceText
+from .pipeline import ParsedIssue, parse_source
+from .read import ReadError
+from .status import Status, status_of
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -61,9 +67,7 @@ CREATE TABLE IF NOT EXISTS documents (
     year INTEGER,
     start_line INTEGER NOT NULL,
     end_line INTEGER NOT NULL,
-    has_articles INTEGER NOT NULL,
-    refs TEXT NOT NULL DEFAULT '[]',
-    relations TEXT NOT NULL DEFAULT '[]'
+    has_articles INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file, ordinal);
 CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
@@ -82,24 +86,13 @@ CREATE TABLE IF NOT EXISTS provisions (
     end_line INTEGER NOT NULL,
     PRIMARY KEY (document_id, id)
 );
-CREATE TABLE IF NOT EXISTS relations (
-    document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
-    type TEXT NOT NULL,
-    target_id TEXT,
-    target_title TEXT,
-    evidence TEXT NOT NULL,
-    start_line INTEGER NOT NULL,
-    end_line INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS relations_source ON relations(document_id);
-CREATE INDEX IF NOT EXISTS relations_target ON relations(target_id);
 CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
 CREATE INDEX IF NOT EXISTS provisions_lines ON provisions(document_id, start_line);
 """
 
 _DOC_COLUMNS = (
     "id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
-    "end_line, has_articles, refs, relations"
+    "end_line, has_articles"
 )
 
 
@@ -139,12 +132,50 @@ class Store:
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
+                version = self._schema_version()
                 with self.db:
-                    self.db.execute(_SCHEMA)
-                    searchindex.create(self.db)
-                    self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+                    if version is not None and version != SCHEMA_VERSION:
+                        self._rebuild(version)
+                    self._create()
+            elif self._schema_version() not in (None, SCHEMA_VERSION):
+                raise StoreError(f"{self.path}: database of an older version; open it once for writing to upgrade")
         except apsw.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from None
+
+    def _create(self) -> None:
+        self.db.execute(_SCHEMA)
+        searchindex.create(self.db)
+        linkstore.create(self.db)
+        factstore.create(self.db)
+        self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+
+    def _schema_version(self) -> int | None:
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+            return None
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    def _rebuild(self, version: int) -> None:
+        """Upgrade an older database: drop everything and ingest again the raw text of every source it holds."""
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"{self.path}: database written by a newer gongbao (schema {version})")
+        sources = [
+            SourceText(file, path, sha, encoding, tuple(raw.split("\n")))
+            for file, path, sha, encoding, raw in self.db.execute(
+                "SELECT file, path, sha256, encoding, raw FROM sources"
+            )
+        ]
+        for kind in ("CREATE VIRTUAL TABLE%", "CREATE TABLE%"):  # virtual tables drop their own shadow tables
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE ? AND name NOT LIKE 'sqlite_%'"
+            names = [r[0] for r in self.db.execute(sql, (kind,))]
+            for name in names:
+                self.db.execute(f'DROP TABLE IF EXISTS "{name}"')
+        self._create()
+        for src in sources:
+            try:
+                self.ingest(parse_source(src))
+            except ReadError as e:
+                raise StoreError(f"{self.path}: cannot upgrade, {e}") from None
 
     def close(self) -> None:
         self.db.close()
@@ -201,11 +232,14 @@ class Store:
             for ordinal, doc in enumerate(docs, 1):
                 self._insert_document(doc, ordinal)
                 searchindex.index_document(self.db, doc)
+                linkstore.insert(self.db, doc)
+                factstore.insert(self.db, doc)
+            linkstore.resolve(self.db, src.file, old_ids)
         return result
 
     def _insert_document(self, doc: Document, ordinal: int) -> None:
         self.db.execute(
-            f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.source.file,
@@ -220,8 +254,6 @@ class Store:
                 doc.source.start_line,
                 doc.source.end_line,
                 int(doc.has_articles),
-                json.dumps(doc.references, ensure_ascii=False),
-                json.dumps(doc.relations, ensure_ascii=False),
             ),
         )
         self.db.executemany(
@@ -305,6 +337,22 @@ class Store:
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         return self._document(row, with_provisions) if row else None
 
+    def find_document(self, query: str) -> Document:
+        """A document by id, by its exact title or inner title, or by a part of its title that only it has."""
+        doc = self.document(query)
+        if doc:
+            return doc
+        rows = self.db.execute(
+            "SELECT id, title = ?1 OR inner_title = ?1 FROM documents WHERE instr(title, ?1) OR instr(inner_title, ?1)",
+            (query,),
+        ).fetchall()
+        exact = [r[0] for r in rows if r[1]]
+        ids = exact if len(exact) == 1 else [r[0] for r in rows]
+        if len(ids) != 1:
+            more = f"; {len(ids)} titles contain it, give an id" if ids else ""
+            raise LookupError(f"no document {query!r}{more}")
+        return self.document(ids[0])  # type: ignore[return-value]
+
     def iter_documents(self) -> Iterator[Document]:
         """Every document with its provisions, in file and document order (streams: one document in memory)."""
         ids = [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY file, ordinal")]
@@ -336,8 +384,6 @@ class Store:
             start,
             end,
             _has_articles,
-            refs,
-            relations,
         ) = row
         sha = self.source_sha(file) or ""
         return Document(
@@ -350,29 +396,36 @@ class Store:
             dates=json.loads(dates),
             source=Source(file=file, sha256=sha, start_line=start, end_line=end),
             provisions=self.provisions(doc_id) if with_provisions else [],
-            references=json.loads(refs),
-            relations=json.loads(relations),
+            references=linkstore.references_of(self.db, doc_id) if with_provisions else [],
+            relations=linkstore.relations_of(self.db, doc_id)["outgoing"] if with_provisions else [],
+            duties=factstore.duties(self.db, document_id=doc_id) if with_provisions else [],
+            figures=factstore.figures(self.db, doc_id) if with_provisions else [],
         )
 
     def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
         """Relations of a document with others: `outgoing` (this document promulgates, explains, repeals … the
         target) and `incoming` (other documents that do so to this one).  Each: type, the other document's id (None
         when it is not in the corpus) and title, and the sentence it was read from with its lines."""
-        keys = ("type", "document_id", "title", "evidence", "start_line", "end_line")
-        outgoing = self.db.execute(
-            "SELECT r.type, r.target_id, coalesce(d.title, r.target_title), r.evidence, r.start_line, r.end_line "
-            "FROM relations r LEFT JOIN documents d ON d.id = r.target_id WHERE r.document_id = ? ORDER BY r.rowid",
-            (doc_id,),
-        ).fetchall()
-        incoming = self.db.execute(
-            "SELECT r.type, r.document_id, d.title, r.evidence, r.start_line, r.end_line FROM relations r "
-            "JOIN documents d ON d.id = r.document_id WHERE r.target_id = ? ORDER BY r.rowid",
-            (doc_id,),
-        ).fetchall()
-        return {
-            "outgoing": [dict(zip(keys, r, strict=True)) for r in outgoing],
-            "incoming": [dict(zip(keys, r, strict=True)) for r in incoming],
-        }
+        return linkstore.relations_of(self.db, doc_id)
+
+    def references_of(self, doc_id: str) -> list[dict[str, Any]]:
+        """What a document cites, in text order, each resolved to a document (and article) or marked external."""
+        return linkstore.references_of(self.db, doc_id)
+
+    def status_of(self, doc_id: str, as_of: date | None = None) -> Status | None:
+        """Whether the document is in force on `as_of` (default today); None for texts without force (reports …)."""
+        doc = self.document(doc_id, with_provisions=False)
+        if doc is None:
+            return None
+        (articles,) = self.db.execute("SELECT has_articles FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        incoming = linkstore.repeals_and_amendments(self.db, doc_id)
+        for rel in incoming:
+            d = rel.pop("dates")
+            rel["effective"] = d.get("effective") or d.get("issued") or d.get("adopted") or d.get("published")
+        return status_of(doc, incoming, as_of or date.today(), bool(articles))
+
+    def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
+        return linkstore.cited_by(self.db, doc_id)
 
     def stats(self) -> dict[str, Any]:
         by_type = self.db.execute(

@@ -11,7 +11,10 @@ from ..store import Store
 def write_jsonl(store: Store, out: TextIO) -> int:
     n = 0
     for doc in store.iter_documents():
-        out.write(json.dumps(doc.to_dict(), ensure_ascii=False))
+        data = doc.to_dict()
+        status = store.status_of(doc.id)  # as of today: the export says what is in force on the day it is made
+        data["status"] = status.to_dict() if status else None
+        out.write(json.dumps(data, ensure_ascii=False))
         out.write("\n")
         n += 1
     return n

@@ -1,0 +1,331 @@
+"""Who must do what, by when: responsibilities read off a document (pure functions, no I/O).
+
+Three forms:
+- task breakdowns: a numbered task followed by field lines 责任领导：… / 牵头单位：… / 配合单位：…;
+- inline assignments closing a task: （省发展改革委、省能源局等按职责分工负责）, （责任单位：…）, （省生态环境厅牵头，
+  省工信厅等按职责分工负责）, and the group form （以上责任单位：…） that covers the tasks before it; a blanket
+  "以下均需市、县政府落实，不再列出" adds those governments to every later task;
+- legal duties in articles: 县级以上人民政府住房和城乡建设主管部门负责本行政区域内…
+
+Each duty names one agency (normalised, see agencies.py) or, for 责任领导, one official, with its role: leader, lead,
+cooperate or responsible; the task text; a deadline when the task states one; the provision and source lines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .agencies import Region, normalize, region_of
+from .model import Document, Provision
+from .numerals import zh_to_int
+
+ROLES = ("leader", "lead", "cooperate", "responsible")
+_FIELD_ROLES = {
+    "责任领导": "leader", "牵头领导": "leader", "分管领导": "leader", "分管市领导": "leader", "责任市领导": "leader",
+    "牵头单位": "lead", "牵头部门": "lead", "主办单位": "lead", "配合单位": "cooperate", "配合部门": "cooperate",
+    "协办单位": "cooperate", "参与单位": "cooperate", "责任单位": "responsible", "责任部门": "responsible",
+}  # fmt: skip
+_FIELD = re.compile(rf"^\s*({'|'.join(_FIELD_ROLES)})\s*[：:]\s*(.+)$")
+_KEYWORDS = re.compile(r"负责|责任单位|责任部门|牵头")
+_GROUP = re.compile(r"^以上(?:各项)?(?:责任单位|责任部门)?\s*[：:]?")
+_BLANKET = re.compile(r"以下(?:各项)?(?:[^，。,]{0,6})?均需(.{2,20}?)落实[，,]?\s*不再(?:逐一)?列出")
+_SUFFIX = re.compile(
+    r"(?:委员会|委|厅|局|办|办公室|院|部|会|政府|中心|集团|公司|支行|分行|联|署|所|站|队|处|管委会|协会|单位|部门|机构|"
+    r"机关|银行|大学|学校|段|总队|支队|大队|领导小组)$"
+)
+_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
+# a legal duty: a government body opening the sentence, then (within the clause) 负责
+_LEGAL = re.compile(
+    r"^(?:由)?([^，。；：:“”]{0,40}(?:人民政府|主管部门|行政部门|有关部门|管理部门|工作部门|部门|机关|机构|委员会|"
+    r"办公室|管理局|街道办事处))(?:及其有关部门|及其所属部门)?[^，。；]{0,20}?[，,]?\s*(?:应当)?"
+    r"(?:按照[^。；]{0,24}?(?:职责|原则|分工)[，,]?\s*)?(?:分别|共同|具体)?负责(?!人)"
+)
+
+
+@dataclass
+class Duty:
+    agency: str  # normalised name (or the official's name for a leader)
+    as_printed: str
+    level: str | None
+    role: str
+    task: str
+    provision_id: str | None
+    start_line: int
+    end_line: int
+    key: str = ""  # the agency without its region (生态环境厅), to find any province's or city's
+    deadline: str | None = None
+    deadline_text: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = {k: v for k, v in self.__dict__.items() if v is not None}
+        d["agency_key"] = d.pop("key")
+        return d
+
+
+@dataclass
+class _Unit:
+    """A task as a reader sees it: a numbered heading with the paragraphs that continue it (hard wraps the cleaner
+    could not join are separate blocks), or one article paragraph."""
+
+    head: Provision
+    text: str
+    end_line: int
+    fields: list[tuple[str, str, Provision]] = field(default_factory=list)
+
+
+# ------------------------------------------------------------------------------------------ extraction
+
+
+def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
+    region = region or region_of(doc.issuer, doc.title, " ".join(p.text for p in doc.provisions[:40]))
+    units = _units(doc)
+    out: list[Duty] = []
+    blanket: list[tuple[int, str]] = []  # (from line, agencies) of 以下均需…落实
+    group_start = 0  # the first task a （以上责任单位：…） can cover
+    for i, unit in enumerate(units):
+        out += _field_duties(unit, region) + _inline_duties(unit, region, units[group_start : i + 1], blanket)
+        if any(_GROUP.match(b) for b in _brackets(unit.text)):
+            group_start = i + 1
+        if doc.has_articles and unit.head.kind in ("article", "paragraph"):
+            out += _legal_duties(unit, region)
+    return _with_blanket(out, blanket, region)
+
+
+def _units(doc: Document) -> list[_Unit]:
+    has_paragraphs = {p.parent for p in doc.provisions if p.kind == "paragraph"}
+    units: list[_Unit] = []
+    by_id: dict[str, _Unit] = {}
+    for p in doc.provisions:
+        owner = by_id.get(p.parent or "") if p.kind == "block" else None
+        if owner is not None:
+            m = _FIELD.match(p.text)
+            if m:
+                owner.fields.append((_FIELD_ROLES[m.group(1)], m.group(2), p))
+            elif not owner.fields:
+                owner.text += p.text
+            owner.end_line = max(owner.end_line, p.end_line)
+            continue
+        if p.kind in ("article", "paragraph", "heading", "block", "item") and not (
+            p.kind == "article" and p.id in has_paragraphs
+        ):
+            text = "".join(x for x in (p.heading, p.text) if x) if p.kind == "heading" else p.text
+            unit = _Unit(p, text, p.end_line)
+            units.append(unit)
+            if p.kind == "heading":
+                by_id[p.id] = unit
+    return units
+
+
+def _field_duties(unit: _Unit, region: Region) -> list[Duty]:
+    """责任领导：武跃飞 / 牵头单位：市发改委 / 配合单位：市工信局、市商务局 under a numbered task."""
+    out = []
+    task = _task_text(unit.text)
+    for role, value, p in unit.fields:
+        names = split_names(value, people=role == "leader")
+        for name in names:
+            out.append(_duty(name, role, task, unit, p.end_line, region, person=role == "leader"))
+    return out
+
+
+def _inline_duties(unit: _Unit, region: Region, since_group: list[_Unit], blanket: list[tuple[int, str]]) -> list[Duty]:
+    """（…按职责分工负责） / （责任单位：…） closing a task, （以上责任单位：…） closing a group of tasks."""
+    out: list[Duty] = []
+    for body in _brackets(unit.text):
+        blanket += [(unit.end_line, m.group(1)) for m in _BLANKET.finditer(body)]
+        body = _BLANKET.sub("", body)
+        if not _KEYWORDS.search(body):
+            continue
+        covered = [unit]
+        if _GROUP.match(body):  # the tasks of the group: its siblings since the last such bracket
+            covered = [u for u in since_group if u.head.parent == unit.head.parent]
+            body = _GROUP.sub("", body)
+        for name, role in parse_assignment(body):
+            out += [_duty(name, role, _task_text(u.text), u, u.end_line, region) for u in covered]
+    return out
+
+
+def _legal_duties(unit: _Unit, region: Region) -> list[Duty]:
+    out = []
+    for sentence in _SENTENCE.findall(unit.text):
+        clause = re.sub(
+            r"^第[〇零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*", "", sentence
+        ).lstrip()
+        clause = re.sub(r"[（(]以下简称[^）)]*[）)]", "", clause)
+        m = _LEGAL.match(clause)
+        if m and not re.search(r"不得|禁止|单位和个人|经营者|企业", m.group(1)):
+            for name in split_names(m.group(1)):
+                out.append(_duty(name, "responsible", sentence.strip(), unit, unit.end_line, region))
+    return out
+
+
+def _with_blanket(duties: list[Duty], blanket: list[tuple[int, str]], region: Region) -> list[Duty]:
+    """以下均需市、县政府落实，不再列出: those governments share every task after the statement."""
+    if not blanket:
+        return duties
+    out = list(duties)
+    seen: set[tuple[str, int]] = set()
+    for d in duties:
+        for line, names in blanket:
+            if d.start_line > line and d.role != "leader" and (d.task, d.start_line) not in seen:
+                seen.add((d.task, d.start_line))
+                for name in split_names(names):
+                    agency = normalize(name, region)
+                    out.append(Duty(agency.name, name, agency.level, "responsible", d.task, d.provision_id,
+                                    d.start_line, d.end_line, agency.key, d.deadline, d.deadline_text))  # fmt: skip
+    return out
+
+
+def _duty(name: str, role: str, task: str, unit: _Unit, end: int, region: Region, person: bool = False) -> Duty:
+    when, phrase = deadline(task)
+    head = unit.head
+    if person:
+        return Duty(name, name, None, role, task, head.id, head.start_line, end, name, when, phrase)
+    agency = normalize(name, region)
+    return Duty(agency.name, name, agency.level, role, task, head.id, head.start_line, end, agency.key, when, phrase)
+
+
+def _task_text(text: str) -> str:
+    """The task without its assignment brackets."""
+    out = text
+    for body in _brackets(text):
+        if _KEYWORDS.search(body) or _BLANKET.search(body):
+            out = re.sub(r"[（(]\s*" + re.escape(body) + r"\s*[)）]", "", out)
+    return out.strip()
+
+
+# ------------------------------------------------------------------------------------------- parsing
+
+
+def _brackets(text: str) -> list[str]:
+    """The contents of top-level （…） / (…) groups (nested brackets kept inside)."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（(":
+            if depth == 0:
+                start = i + 1
+            depth += 1
+        elif ch in "）)" and depth:
+            depth -= 1
+            if depth == 0 and i - start <= 300:
+                out.append(text[start:i])
+    return out
+
+
+def parse_assignment(body: str) -> list[tuple[str, str]]:
+    """省生态环境厅牵头，省工信厅、省能源局等按职责分工负责 → [(省生态环境厅, lead), (省工信厅, cooperate), …];
+    责任单位：A、B，各县（市、区）政府 → all responsible."""
+    body = re.sub(r"^\s*(?:责任单位|责任部门|牵头单位)\s*[：:]", "", body.strip())
+    role = "cooperate" if "牵头" in body else "responsible"
+    out: list[tuple[str, str]] = []
+    for clause in re.split(r"[，,；;。](?![^（(〔]*[)）〕])", body):
+        lead = re.match(r"^(.+?)(?:共同)?牵头(?:负责)?$", clause.strip())
+        if lead:
+            out += [(n, "lead") for n in split_names(lead.group(1))]
+            continue
+        verb = re.search(r"(?:等)?(?:按职责分工|按照职责分工|按职责|分别|共同)?(?:负责|配合|参与)(?:落实)?$", clause)
+        out += [(n, role) for n in split_names(clause[: verb.start()] if verb else clause)]
+    return [(n, r) for n, r in out if n]
+
+
+def split_names(text: str, people: bool = False) -> list[str]:
+    """Split a list of agencies on 、，/ and 和 (between complete names) outside brackets; keep 市、县政府,
+    行业主管、监管部门 and 各县（市、区）政府 whole.  `people`: a list of officials' names."""
+    text = re.sub(r"\s", "", text).strip("。；;，,")
+    pieces, depth, cur = [], 0, ""
+    for ch in text:
+        if ch in "（(〔[":
+            depth += 1
+        elif ch in "）)〕]":
+            depth = max(0, depth - 1)
+        if depth == 0 and ch in "、，,/；;":
+            pieces.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    pieces.append(cur)
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        piece = carry + piece
+        carry = ""
+        if re.search(r"(?:^|和|及|各|设区的)[省市县区]$", piece) or (
+            not people and len(piece) <= 6 and not _SUFFIX.search(piece)
+        ):  # 市、县政府 / 行业主管、监管部门: the first part belongs to the next name
+            carry = piece + "、"
+            continue
+        out += _split_on_and(piece)
+    if carry:
+        out.append(carry.rstrip("、"))
+    out = [part for p in out for part in re.split(r"等(?=..)", p)]  # 省发展改革委等省直各部门: both
+    return [re.sub(r"等$", "", p) for p in out if p and not re.fullmatch(r"等|各有关单位?", p)]
+
+
+def _split_on_and(piece: str) -> list[str]:
+    for m in re.finditer(r"和|以及|及(?!其)", piece):
+        left, right = piece[: m.start()], piece[m.end() :]
+        if _SUFFIX.search(left) and len(right) >= 2:
+            return [left, *_split_on_and(right)]
+    return [piece]
+
+
+# ------------------------------------------------------------------------------------------ deadlines
+
+_YEAR = r"(\d{4})\s*年"
+_DEADLINES = (
+    (re.compile(_YEAR + r"\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:前|以前|之前|起)?"), "day"),
+    (re.compile(_YEAR + r"\s*(\d{1,2})\s*月\s*(?:底|末)?\s*(?:前|以前|之前)"), "month"),
+    (re.compile(r"力争\s*" + _YEAR + r"\s*(\d{1,2})\s*月"), "month"),
+    (re.compile(_YEAR + r"\s*(?:年底|底|末)\s*(?:前|以前|之前)?"), "year"),
+    (re.compile(_YEAR + r"\s*上半年"), "half"),
+    (re.compile(_YEAR + r"\s*(?:第)?([一二三四1-4])\s*季度"), "quarter"),
+    (re.compile(r"(?:到|至|截至|于)\s*" + _YEAR), "year"),
+    (re.compile(_YEAR + r"\s*(?:前|以前|之前)"), "year"),
+    (re.compile(r"“?十四五”?\s*(?:期间|时期|末)"), "plan"),
+)
+_RELATIVE = re.compile(
+    r"((?:自|在|于)?[^，。；,]{0,20}?(?:之日|后|起))?\s*(\d+|[一二三四五六七八九十百两]+)\s*个?\s*(工作日|日|天|个月|月|年)\s*内"
+)
+
+
+def deadline(text: str) -> tuple[str | None, str | None]:
+    """The earliest date a task must be done by (ISO), with the phrase it was read from; a relative time limit
+    (5个工作日内, with its trigger) gives (None, phrase)."""
+    found: list[tuple[str, str]] = []
+    for pattern, kind in _DEADLINES:
+        for m in pattern.finditer(text):
+            day = _date(kind, m)
+            if day:
+                found.append((day, m.group(0).strip()))
+    if found:
+        return min(found)
+    rel = _RELATIVE.search(text)
+    if rel and zh_to_int(rel.group(2)):
+        return None, rel.group(0).strip()
+    return None, None
+
+
+def _date(kind: str, m: re.Match[str]) -> str | None:
+    if kind == "plan":
+        return "2025-12-31"  # the 14th five-year plan period ends with 2025
+    year = int(m.group(1))
+    if not 1949 <= year <= 2100:
+        return None
+    if kind == "day":
+        month, day = int(m.group(2)), int(m.group(3))
+    elif kind == "month":
+        month = int(m.group(2))
+        day = calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+    elif kind == "half":
+        month, day = 6, 30
+    elif kind == "quarter":
+        q = "一二三四".find(m.group(2)) + 1 or int(m.group(2))
+        month = q * 3
+        day = calendar.monthrange(year, month)[1]
+    else:
+        month, day = 12, 31
+    if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"

@@ -1,0 +1,110 @@
+"""Whether a document is in force on a given day, in the vocabulary of the national law database (国家法律法规数据库):
+尚未施行 (not yet in force), 现行有效 (in force), 已被修改 (amended), 已废止 (repealed or expired), 部分失效 (partly
+repealed), or unknown.  Reports, explanations, lists and other texts without force of their own have no status.
+
+Two halves: `expiry` reads a validity period off a document's own text when it is parsed ("自2023年1月1日起施行，有效期
+5年" → 2027-12-31); `status_of` combines the dates with the repeal and amendment relations other documents state.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from .doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, title_type
+from .model import Document
+from .numerals import zh_to_int
+
+STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "部分失效", "unknown")
+
+_N = r"[\d〇零一二两三四五六七八九十]{1,3}"
+# the validity clause follows the commencement clause in the same sentence: 自…起施行，有效期5年 / 试行期两年
+_VALIDITY = re.compile(rf"(?:施行|实施|执行|试行)[，,、]?\s*(?:有效期|试行期)(?:为|限为)?\s*({_N})\s*年")
+_VALID_UNTIL = re.compile(r"有效期(?:至|截至|到)\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_PERIOD = re.compile(r"[（(]\s*\d{4}\s*[—\-–－~至]\s*(\d{4})\s*年?\s*[)）]\s*(?:》)?(?:的通知)?$")
+_PARTLY = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条")
+
+
+def has_force(doc: Document, has_articles: bool | None = None) -> bool:
+    """Texts that are in force or not: laws, rules, and the policy documents a 通知 issues (its inner title).
+    `has_articles` stands in for the provisions when the document was loaded without them."""
+    articles = doc.has_articles if has_articles is None else has_articles
+    if articles and doc.doc_type not in REPORTING_TYPES:
+        return True
+    kind = title_type(doc.inner_title) if doc.inner_title else doc.doc_type
+    return kind in NORMATIVE_TYPES or kind in POLICY_TYPES - {"决定", "计划", "要点", "工作要点"}
+
+
+def expiry(doc: Document) -> str | None:
+    """The last day of a validity period the text states, counted from the day it took effect, or the end of the
+    period a plan's title names (三年行动方案（2022—2024年） → 2024-12-31)."""
+    start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("adopted")
+    period = _PERIOD.search(doc.inner_title or doc.title)
+    if period:
+        return f"{period.group(1)}-12-31"
+    for p in doc.provisions:
+        m = _VALID_UNTIL.search(p.text)
+        if m:
+            return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        m = _VALIDITY.search(p.text)
+        if m and start:
+            years = zh_to_int(m.group(1))
+            if years:
+                return _add_years(date.fromisoformat(start), years).isoformat()
+    return None
+
+
+def _add_years(d: date, years: int) -> date:
+    """The day before the same date `years` later: 5 years from 2023-01-01 run to 2027-12-31."""
+    try:
+        end = d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        end = d.replace(year=d.year + years, day=28)
+    return end - timedelta(days=1)
+
+
+@dataclass
+class Status:
+    status: str
+    as_of: str
+    reason: str
+    since: str | None = None
+    by: str | None = None  # the document (id) that repealed or amended it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+
+def status_of(
+    doc: Document, incoming: list[dict[str, Any]], as_of: date, has_articles: bool | None = None
+) -> Status | None:
+    """The status of `doc` on `as_of`.  `incoming`: relations other documents state about it, each with `type`,
+    `document_id`, `evidence` and `effective` (the day the other document took effect, if known)."""
+    if not has_force(doc, has_articles):
+        return None
+    day = as_of.isoformat()
+    start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("published")
+    note = ""
+    if start is None and doc.dates.get("adopted"):  # no commencement clause: in force once adopted
+        start, note = doc.dates["adopted"], " (adopted; no commencement date is stated)"
+    if start is None:
+        return Status("unknown", day, "no date of adoption, issue or effect is stated")
+    if day < start:
+        return Status("尚未施行", day, f"takes effect on {start}", since=None)
+    for rel in sorted(incoming, key=lambda r: r.get("effective") or ""):
+        when = rel.get("effective")
+        if rel["type"] != "repeals" or not when or when > day:
+            continue
+        partly = bool(_PARTLY.search(rel.get("evidence", "").split("废止")[0][-40:]))
+        return Status("部分失效" if partly else "已废止", day, "repealed by a later text", when, rel["document_id"])
+    expires = doc.dates.get("expires")
+    if expires and day > expires:
+        return Status("已废止", day, f"its validity period ended on {expires}", expires)
+    amended = [r for r in incoming if r["type"] == "amends" and r.get("effective") and r["effective"] <= day]
+    if amended:
+        last = max(amended, key=lambda r: r["effective"])
+        return Status("已被修改", day, "amended by a later decision", last["effective"], last["document_id"])
+    reason = f"in force since {start}{note}" + (f", valid until {expires}" if expires else "")
+    return Status("现行有效", day, reason, start)
