@@ -44,3 +44,16 @@ def cli(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         return runner.invoke(app, argv, env=env)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database of the five bundled sample gazettes, built once per test session (read it, do not write it)."""
+    from gongbao.ingest import ingest_paths, sample_paths
+    from gongbao.store import Store
+
+    path = tmp_path_factory.mktemp("samples") / "samples.db"
+    with Store(path) as store:
+        report = ingest_paths(store, sample_paths())
+    assert not report.errors, report.errors
+    return path

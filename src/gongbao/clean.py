@@ -215,12 +215,20 @@ def _full(line: CleanLine, wrap_width: int) -> bool:
 
 
 def _continues(
-    prev: CleanLine, nxt: CleanLine, first: CleanLine, wrap_width: int, legal: bool, heading: bool = False
+    prev: CleanLine,
+    nxt: CleanLine,
+    first: CleanLine,
+    wrap_width: int,
+    legal: bool,
+    heading: bool = False,
+    open_title: bool = False,
 ) -> bool:
     """Does `nxt` continue the paragraph whose last line so far is `prev` (first line `first`; `heading`: the
-    paragraph is a 第X章/节 heading)?"""
+    paragraph is a 第X章/节 heading; `open_title`: it has opened a 《 it has not closed)?"""
     if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or _STRONG.match(nxt.text):
         return False
+    if open_title and not starts_with_marker(nxt.text):
+        return True  # 开展《国家体育 / 锻炼标准》: a book title is never cut by a paragraph break
     terminal = ends_sentence(prev.text, first.text if prev.text[-1:] in ")）" else "")
     if heading:
         # 第三章　实施换道领跑战略， / 抢占“六新”发展制高点: a heading goes on only while it is visibly unfinished
@@ -257,18 +265,24 @@ def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | N
     group: list[CleanLine] = []
     in_legal = bool(legal)
     heading = False
+    depth = opened_at = 0  # 《 opened and not yet closed in the paragraph so far, and on which of its lines
     wrap = clean_text.wrap_width
     for ln in clean_text.lines[start - 1 : end]:
         if ln.kind != "text":
             continue
         if legal is None and not in_legal and ARTICLE_HEAD.match(ln.text):
             in_legal = True
-        if group and not _continues(group[-1], ln, group[0], wrap, in_legal, heading):
+        # (a title runs over a few lines at most: a 》 lost in extraction must not chain a whole page)
+        open_title = depth > 0 and len(group) - opened_at < 5
+        if group and not _continues(group[-1], ln, group[0], wrap, in_legal, heading, open_title):
             yield make_paragraph(group)
-            group = []
+            group, depth = [], 0
         if not group:
             heading = DIVISION_SEPARATED.match(ln.text) is not None
         group.append(ln)
+        depth = max(0, depth + ln.text.count("《") - ln.text.count("》"))
+        if depth and ln.text.rfind("《") > ln.text.rfind("》"):
+            opened_at = len(group)  # the title still open was opened on this line
     if group:
         yield make_paragraph(group)
 

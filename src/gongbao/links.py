@@ -29,11 +29,13 @@ _ALIAS = re.compile(r"[（(]以下简称[“\"《]?([^”\"》）)]{1,20})[”\"
 _SELF = re.compile(r"本(条例|办法|规定|细则|实施细则|法|决定|意见|方案|规则|章程|通知|准则|预案|解释)")
 # 第十二条 / 第十二条之一 / 第十二条第二款 / 第十二条第二款第（三）项 / 第十二条第三项
 _ARTICLE = re.compile(rf"第([{_NUM}]+)条(?:之([{_NUM}]+))?(?:第([{_NUM}]+)款)?(?:第?[（(]?([{_NUM}]+)[）)]?项)?")
-_MORE_ARTICLES = re.compile(rf"^(?:、|和|及|或者|或)第?([{_NUM}]+)条")  # 第二十一条、二十二条、第二十七条
+_MORE_ARTICLES = re.compile(rf"^(?:、|和|以及|及|或者|或)第?([{_NUM}]+)条")  # 第二十一条、二十二条、第二十七条
 _NUMBER_LIST = re.compile(rf"第([{_NUM}]+(?:[、,，][{_NUM}]+)+)条")  # 第4、8、25、26条
 _RANGE = re.compile(rf"^至第([{_NUM}]+)条")
 _THIS_ARTICLE = re.compile(r"前(两|二|三)?款|本条(?!例)|本款")
-_LAW_NAME_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,20}?(?:法|条例|规定|办法|细则|决定|解释))$")
+_NAME_END = re.compile(r"(?:法典|法|通则|条例|规定|办法|细则|决定|解释|规则)$")
+# words before a law's short name: 依照刑法第…, 修改后的民事诉讼法第…, 违反证券法第…
+_NAME_START = re.compile(r".*(?:依照|按照|根据|依据|违反|适用|参照|比照|结合|构成|属于|认定为|不影响|具有|产生|的)")
 _DRAFT = re.compile(r"[(（]?(?:修订|修正)?草案(?:修改稿|[一二三]审稿)?[)）]?")
 _QUALIFIERS = re.compile(r"[(（](?:试行|暂行|修订|修正)[)）]")
 _ZH_YEAR = re.compile(r"[〇零一二三四五六七八九○]{4}(?=年)")
@@ -176,21 +178,23 @@ def _article_refs(text: str, p: Provision, ctx: _Context, by_id: dict[str, Provi
     spans = [(m.start(), m.end()) for m in _NUMBER_LIST.finditer(text)]
     for m in _ARTICLE.finditer(text):
         if any(s <= m.start() < e for s, e in spans) or _is_own_label(p, m):
-            continue
+            continue  # inside 第4、8、25条, a range's end or a list already read
         target = _whose(text, m.start(), ctx, legal)
         ref = _article_ref(m.group(0), p, m.start(), target, zh_to_int(m.group(1)), m.group(2), m.group(3), m.group(4))
         rest = text[m.end() :]
         rng = _RANGE.match(rest)
+        pos = m.end()
         if rng:
             ref.article_to = zh_to_int(rng.group(1))
             ref.text += rng.group(0)
+            pos += rng.end()
         out.append(ref)
-        more = _MORE_ARTICLES.match(rest)
-        pos = m.end()
+        more = _MORE_ARTICLES.match(text[pos:])
         while more:
             out.append(_article_ref(more.group(0), p, pos, target, zh_to_int(more.group(1))))
             pos += more.end()
             more = _MORE_ARTICLES.match(text[pos:])
+        spans.append((m.start(), pos))
     for m in _THIS_ARTICLE.finditer(text):
         if p.kind not in ("paragraph", "article"):
             continue
@@ -211,15 +215,25 @@ def _whose(text: str, at: int, ctx: _Context, legal: bool) -> tuple[str | None, 
         return title, is_draft(title)
     if _SELF.search(before[-6:]):
         return None, False
-    lm = _LAW_NAME_BEFORE.search(before)
-    if lm and not lm.group(1).startswith("本") and title_type(lm.group(1)):
-        name = ctx.aliases.get(lm.group(1), lm.group(1))
-        if name != lm.group(1) or len(lm.group(1)) > 3:  # 刑法, 预算法: another law (an alias: the text it stands for)
-            return name, is_draft(name)
+    named = _law_named_before(before)
+    if named:
+        name = ctx.aliases.get(named, named)
+        return name, is_draft(name)
     if legal:
         return None, False
     # in a report or explanation a bare 第X条 is the article of the text it discusses (often a draft)
     return ctx.last_title, is_draft(ctx.last_title or "") or ctx.last_title is None
+
+
+def _law_named_before(before: str) -> str | None:
+    """The short name of another law right before 第X条, without 《》: 刑法, 民事诉讼法, 中华人民共和国保险法."""
+    tail = re.split(r"[，。；：、,;:\s（）()“”《》]", before)[-1][-30:]
+    if not _NAME_END.search(tail):
+        return None
+    name = _NAME_START.sub("", tail)
+    if len(name) < 2 or name.startswith(("本", "该", "此", "上述", "前述")) or name in ("办法", "规定", "决定", "规则"):
+        return None
+    return name if name.endswith(("法", "法典", "通则")) or title_type(name) else None
 
 
 def _article_ref(text, p, offset, target, article, sub=None, paragraph=None, item=None) -> Reference:

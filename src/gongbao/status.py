@@ -23,7 +23,24 @@ _N = r"[\d〇零一二两三四五六七八九十]{1,3}"
 # the validity clause follows the commencement clause in the same sentence: 自…起施行，有效期5年 / 试行期两年
 _VALIDITY = re.compile(rf"(?:施行|实施|执行|试行)[，,、]?\s*(?:有效期|试行期)(?:为|限为)?\s*({_N})\s*年")
 _VALID_UNTIL = re.compile(r"有效期(?:至|截至|到)\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_PERIOD = re.compile(r"[（(]\s*\d{4}\s*[—\-–－~至]\s*(\d{4})\s*年?\s*[)）]\s*(?:》)?(?:的通知)?$")
+_PERIOD = re.compile(r"\d{4}\s*[—\-–－~至]\s*(\d{4})\s*年")
+_ONE_YEAR = re.compile(r"^(?:关于印发)?《?(\d{4})\s*年")
+_FIVE_YEAR_PLAN = {"十四五": 2025, "十三五": 2020, "十五五": 2030}
+
+
+def _plan_end(title: str) -> str | None:
+    """A plan or programme runs to the end of the period its title names: 三年行动方案（2022—2024年）, 2022年…任务
+    分解方案, “十四五”…实施方案.  (Laws name years too — 2022年修订 — but do not expire with them.)"""
+    if title_type(title) not in POLICY_TYPES - {"决定", "命令", "令", "通告"}:
+        return None
+    t = re.sub(r"\s", "", title)
+    if m := _PERIOD.search(t):
+        return f"{m.group(1)}-12-31"
+    if m := _ONE_YEAR.match(t):
+        return f"{m.group(1)}-12-31"
+    return next((f"{y}-12-31" for name, y in _FIVE_YEAR_PLAN.items() if name in t), None)
+
+
 _PARTLY = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条")
 
 
@@ -33,17 +50,23 @@ def has_force(doc: Document, has_articles: bool | None = None) -> bool:
     articles = doc.has_articles if has_articles is None else has_articles
     if articles and doc.doc_type not in REPORTING_TYPES:
         return True
-    kind = title_type(doc.inner_title) if doc.inner_title else doc.doc_type
-    return kind in NORMATIVE_TYPES or kind in POLICY_TYPES - {"决定", "计划", "要点", "工作要点"}
+    kind = title_type(doc.inner_title or _issued(doc.title) or "") or doc.doc_type
+    return kind in NORMATIVE_TYPES or kind in POLICY_TYPES - {"决定", "要点", "工作要点"}
+
+
+def _issued(title: str) -> str | None:
+    """What a 通知 issues: 关于印发《X》的通知 → X."""
+    m = re.search(r"(?:印发|转发|批转|发布)(.+?)的通知$", re.sub(r"\s", "", title))
+    return m.group(1).strip("《》") if m else None
 
 
 def expiry(doc: Document) -> str | None:
     """The last day of a validity period the text states, counted from the day it took effect, or the end of the
     period a plan's title names (三年行动方案（2022—2024年） → 2024-12-31)."""
     start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("adopted")
-    period = _PERIOD.search(doc.inner_title or doc.title)
-    if period:
-        return f"{period.group(1)}-12-31"
+    planned = _plan_end(doc.inner_title or _issued(doc.title) or doc.title)
+    if planned:
+        return planned
     for p in doc.provisions:
         m = _VALID_UNTIL.search(p.text)
         if m:
