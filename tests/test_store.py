@@ -15,7 +15,7 @@ import pytest
 
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_file, ingest_paths
-from gongbao.store import Store
+from gongbao.store import Store, StoreError
 
 
 def _snapshot(store: Store) -> dict:
@@ -173,3 +173,21 @@ def test_reader_can_read_while_a_writer_holds_a_write_transaction(tmp_path: Path
         writer.db.execute("ROLLBACK")
     finally:
         writer.close()
+
+
+def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Path, db: Path) -> None:
+    path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
+    with Store(db) as store:
+        ingest_paths(store, [path])
+        before = [(d.id, d.title) for d in store.list_documents()]
+        # what an older version left behind: its version number, and no table for what it did not know yet
+        store.db.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        store.db.execute("DROP TABLE relations")
+    path.unlink()  # the upgrade needs only what the database holds
+    with pytest.raises(StoreError, match="older version"):
+        Store(db, readonly=True)
+    with Store(db) as store:
+        assert [(d.id, d.title) for d in store.list_documents()] == before
+        law = store.find_document("山西省民营经济发展促进条例")
+        assert [r["type"] for r in store.relations_of(law.id)["incoming"]] == ["promulgates"]
+        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"

@@ -16,6 +16,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .agencies import Region, normalize, region_of
@@ -30,6 +31,7 @@ _FIELD_ROLES = {
 }  # fmt: skip
 _FIELD = re.compile(rf"^\s*({'|'.join(_FIELD_ROLES)})\s*[：:]\s*(.+)$")
 _KEYWORDS = re.compile(r"负责|责任单位|责任部门|牵头")
+_ASSIGNS = re.compile(r"[（(][^）)]*(?:负责|责任单位|责任部门|牵头|落实)")  # a bracket that may assign (quick test)
 _GROUP = re.compile(r"^以上(?:各项)?(?:责任单位|责任部门)?\s*[：:]?")
 _BLANKET = re.compile(r"以下(?:各项)?(?:[^，。,]{0,6})?均需(.{2,20}?)落实[，,]?\s*不再(?:逐一)?列出")
 _SUFFIX = re.compile(
@@ -87,9 +89,12 @@ def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
     blanket: list[tuple[int, str]] = []  # (from line, agencies) of 以下均需…落实
     group_start = 0  # the first task a （以上责任单位：…） can cover
     for i, unit in enumerate(units):
-        out += _field_duties(unit, region) + _inline_duties(unit, region, units[group_start : i + 1], blanket)
-        if any(_GROUP.match(b) for b in _brackets(unit.text)):
-            group_start = i + 1
+        if unit.fields:
+            out += _field_duties(unit, region)
+        if _ASSIGNS.search(unit.text):
+            out += _inline_duties(unit, region, units[group_start : i + 1], blanket)
+            if "以上" in unit.text and any(_GROUP.match(b) for b in _brackets(unit.text)):
+                group_start = i + 1
         if doc.has_articles and unit.head.kind in ("article", "paragraph"):
             out += _legal_duties(unit, region)
     return _with_blanket(out, blanket, region)
@@ -150,6 +155,8 @@ def _inline_duties(unit: _Unit, region: Region, since_group: list[_Unit], blanke
 
 def _legal_duties(unit: _Unit, region: Region) -> list[Duty]:
     out = []
+    if "负责" not in unit.text:
+        return out
     for sentence in _SENTENCE.findall(unit.text):
         clause = re.sub(
             r"^第[〇零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*", "", sentence
@@ -188,6 +195,7 @@ def _duty(name: str, role: str, task: str, unit: _Unit, end: int, region: Region
     return Duty(agency.name, name, agency.level, role, task, head.id, head.start_line, end, agency.key, when, phrase)
 
 
+@lru_cache(maxsize=4096)
 def _task_text(text: str) -> str:
     """The task without its assignment brackets."""
     out = text
@@ -292,6 +300,7 @@ _RELATIVE = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def deadline(text: str) -> tuple[str | None, str | None]:
     """The earliest date a task must be done by (ISO), with the phrase it was read from; a relative time limit
     (5个工作日内, with its trigger) gives (None, phrase)."""

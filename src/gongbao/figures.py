@@ -25,10 +25,12 @@ _UNIT = (
     "万立方米|立方米|万平方米|平方米|公顷|万亩|亩|公里|千米|米|万人次|人次|万人|人|万户|户|万个|个|家|项|所|座|条|"
     "台|辆|倍|天|小时|件|套|张"
 )
+# anchored on the verb and the number; the subject is what precedes it in the clause
 _FIGURE = re.compile(
-    rf"(?P<subject>[^，。；：:,;、]{{0,40}}?)(?:比(?P<base>\d{{4}})\s*年(?:底|末)?)?\s*(?P<change>{_CHANGE})(?:了|到|至)?\s*"
+    rf"(?:比(?P<base>\d{{4}})\s*年(?:底|末)?)?\s*(?P<change>{_CHANGE})(?:了|到|至)?\s*"
     rf"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})(?P<qual>左右|以上|以内|以下)?"
 )
+_CLAUSE_START = re.compile(r"[，。；：:,;、]")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|于)?\s*(\d{4})\s*年(?:底|末)?")
 _PLAN = re.compile(r"“?十四五”?\s*(?:期间|时期|末)")
 _LEAD = re.compile(
@@ -74,14 +76,19 @@ def find_figures(doc: Document) -> list[Figure]:
 def _sentence_figures(sentence, provision_id, start, end, default_year, lossy) -> list[Figure]:
     out = []
     year = _year(sentence, default_year)
+    if not any(c.isdigit() for c in sentence):
+        return out
     for m in _FIGURE.finditer(sentence):
-        subject = _LEAD.sub("", re.sub(r"\s", "", m.group("subject"))).strip("，,、 ")
+        head = sentence[max(0, m.start() - 40) : m.start()]
+        head = _CLAUSE_START.split(head)[-1]
+        subject = _LEAD.sub("", re.sub(r"\s", "", head)).strip("，,、 ")
         if not subject or re.fullmatch(r"[\d.]+", subject):
             continue
         value = float(m.group("value"))
         unit = "%" if m.group("unit") == "%" else m.group("unit")
-        fig = Figure(subject, value, unit, m.group("change"), m.group(0).strip(), provision_id, start, end, year,
-                     int(m.group("base")) if m.group("base") else None)  # fmt: skip
+        base = int(m.group("base")) if m.group("base") else None
+        printed = (head + m.group(0)).strip()
+        fig = Figure(subject, value, unit, m.group("change"), printed, provision_id, start, end, year, base)
         fig.suspect = _suspect(m.group("value"), unit, fig.change, lossy)
         out.append(fig)
     return out

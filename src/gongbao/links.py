@@ -120,8 +120,10 @@ def find_references(doc: Document) -> list[Reference]:
     by_id = {p.id: p for p in doc.provisions}
     for p in _text_units(doc):
         text = p.text if p.kind != "heading" else " ".join(x for x in (p.heading, p.text) if x)
-        out += _citations(text, p, (p.start_line, p.end_line), ctx)
-        out += _article_refs(text, p, ctx, by_id)
+        if "《" in text or "以下简称" in text:
+            out += _citations(text, p, (p.start_line, p.end_line), ctx)
+        if "条" in text or "款" in text:
+            out += _article_refs(text, p, ctx, by_id)
     return out
 
 
