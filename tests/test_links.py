@@ -226,3 +226,14 @@ def test_refs_and_cited_by_commands(cli, tmp_path: Path) -> None:
     assert "external" in readable.output and "this document" in readable.output
     missing = cli("refs", "没有这个文件")
     assert missing.exit_code == 1 and "no document" in missing.output
+
+
+def test_search_puts_the_text_in_force_before_the_one_it_repealed(tmp_path: Path, db: Path) -> None:
+    from gongbao.search import search
+
+    paths = [write(tmp_path, "old.txt", gazette(OLD_NOTICE)), write(tmp_path, "new.txt", gazette(REPEALING_NOTICE))]
+    with Store(db) as store:
+        ingest_paths(store, paths)
+        hits = search(store, "测试基金管理", limit=10).hits
+        numbers = [store.document(h.document_id, with_provisions=False).doc_number for h in hits]
+        assert numbers.index("晋政办发〔2023〕12号") < numbers.index("晋政办发〔2019〕5号")

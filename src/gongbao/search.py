@@ -22,6 +22,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -35,6 +36,7 @@ CANDIDATES = 200
 # Weights of the ranking features (their scales are 0..1), set on the dev questions in coarse steps.
 W_COVER, W_TITLE, W_BM25, W_CHARS, W_PROXIMITY, W_ANSWER = 0.3, 0.2, 0.1, 0.1, 0.1, 0.06
 W_EXACT_TITLE = 0.15
+W_SUPERSEDED = 0.05  # about the gap between two adjacent hits: it reorders near-ties, it does not hide
 RERANK = 60  # candidates that get the proximity and answer-type features
 ALL_TERMS_UP_TO = 4  # a question with more words than this is searched for any of them (ranking sorts it out)
 RETRIEVAL_BUDGET = 0.5  # the OR query fetches from at most about this share of the units …
@@ -257,6 +259,7 @@ def search(
     n_units = max(1, db.execute("SELECT count(*) FROM search_units").fetchone()[0])
     idf = _idfs(store, analysis.terms, n_units)
     candidates = _retrieve(db, analysis.terms, idf, n_units, filters)
+    _mark_superseded(db, candidates)
     scored = _rank(analysis, idf, candidates)
     if collapse:
         best: dict[str, tuple] = {}
@@ -560,7 +563,26 @@ def _prior(unit: dict) -> float:
         p -= 0.03
     if len(unit["body"]) > 300:  # of two units that match alike, the shorter one is the more precise answer
         p -= 0.02 * math.log(len(unit["body"]) / 300)
+    if unit.get("superseded") or ('"expires"' in unit["dates"] and _expired(unit["dates"])):
+        p -= W_SUPERSEDED  # a text in force before one that was repealed or has run out
     return p
+
+
+def _expired(dates: str) -> bool:
+    return json.loads(dates).get("expires", "9999") < date.today().isoformat()
+
+
+def _mark_superseded(db, candidates: dict[int, dict]) -> None:
+    """Flag the units of documents another text in the corpus repeals."""
+    docs = list({u["document_id"] for u in candidates.values()})
+    if not docs:
+        return
+    marks = ",".join("?" * len(docs))
+    sql = f"SELECT DISTINCT target_id FROM relations WHERE type = 'repeals' AND target_id IN ({marks})"
+    rows = db.execute(sql, docs)
+    repealed = {r[0] for r in rows}
+    for u in candidates.values():
+        u["superseded"] = u["document_id"] in repealed
 
 
 # --------------------------------------------------------------------------------------------- results
