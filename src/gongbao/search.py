@@ -22,7 +22,6 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
@@ -563,13 +562,11 @@ def _prior(unit: dict) -> float:
         p -= 0.03
     if len(unit["body"]) > 300:  # of two units that match alike, the shorter one is the more precise answer
         p -= 0.02 * math.log(len(unit["body"]) / 300)
-    if unit.get("superseded") or ('"expires"' in unit["dates"] and _expired(unit["dates"])):
-        p -= W_SUPERSEDED  # a text in force before one that was repealed or has run out
+    if unit.get("superseded"):
+        # a text in force before one another text repealed (one that has only run out stays: it may still be the
+        # only answer, and the plan whose period ended is still what its targets were measured against)
+        p -= W_SUPERSEDED
     return p
-
-
-def _expired(dates: str) -> bool:
-    return json.loads(dates).get("expires", "9999") < date.today().isoformat()
 
 
 def _mark_superseded(db, candidates: dict[int, dict]) -> None:
