@@ -197,3 +197,24 @@ def test_reports_in_the_samples_have_no_status(store: Store) -> None:
 
 def _file(store: Store, prefix: str) -> str:
     return next(s["file"] for s in store.sources() if s["file"].startswith(prefix))
+
+
+# ------------------------------------------------------------------------------------------- figures
+
+
+def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Store) -> None:
+    doc = _doc(store, "关于山西省2020年国民经济和社会发展计划执行情况与2021年国民经济和社会发展计划草案的报告")
+    figures = factstore.figures(store.db, doc.id)
+    gdp = next(f for f in figures if f["unit"] == "亿元" and "地区生产总值" in f["subject"])
+    assert gdp["value"] == 176519 and "17651.9" in gdp["suspect"]  # printed １７６５１９亿元 for 17651.9
+    growth = next(f for f in figures if f["subject"] == gdp["subject"] and f["unit"] == "%")
+    assert growth["value"] == 36 and "3.6" in growth["suspect"]  # 比上年增长３６％: 3.6%
+    investment = next(f for f in figures if f["subject"] == "固定资产投资" and f["value"] == 106)
+    assert "suspect" in investment  # 增长１０６％: 10.6%
+
+
+def test_002_targets_keep_their_baseline_year(store: Store) -> None:
+    doc = _doc(store, "节能减排实施方案")
+    energy = [f for f in factstore.figures(store.db, doc.id) if f["subject"].endswith("能源消耗")]
+    assert any(f.get("baseline_year") == 2020 and f["change"] == "下降" for f in energy)
+    assert not [f for f in energy if "suspect" in f]  # this text prints its decimal points

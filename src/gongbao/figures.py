@@ -31,6 +31,7 @@ _FIGURE = re.compile(
     rf"(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>{_UNIT})(?P<qual>左右|以上|以内|以下)?"
 )
 _CLAUSE_START = re.compile(r"[，。；：:,;、]")
+_RELATIVE_SUBJECT = re.compile(r"(?:比|较)(?:上年|去年|上年同期|前三季度|年初)?(?:同期)?|同比|环比|分别")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|于)?\s*(\d{4})\s*年(?:底|末)?")
 _PLAN = re.compile(r"“?十四五”?\s*(?:期间|时期|末)")
 _LEAD = re.compile(
@@ -78,12 +79,16 @@ def _sentence_figures(sentence, provision_id, start, end, default_year, lossy) -
     year = _year(sentence, default_year)
     if not any(c.isdigit() for c in sentence):
         return out
+    previous = ""
     for m in _FIGURE.finditer(sentence):
         head = sentence[max(0, m.start() - 40) : m.start()]
         head = _CLAUSE_START.split(head)[-1]
         subject = _LEAD.sub("", re.sub(r"\s", "", head)).strip("，,、 ")
-        if not subject or re.fullmatch(r"[\d.]+", subject):
+        if previous and _RELATIVE_SUBJECT.fullmatch(subject):
+            subject = previous  # …完成17651.9亿元，比上年增长3.6%: the growth is of the same thing
+        if not subject or re.fullmatch(r"[\d.]+", subject) or _RELATIVE_SUBJECT.fullmatch(subject):
             continue
+        previous = subject
         value = float(m.group("value"))
         unit = "%" if m.group("unit") == "%" else m.group("unit")
         base = int(m.group("base")) if m.group("base") else None
