@@ -8,8 +8,11 @@ SHELL  := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 # this machine's pip configuration names extra indexes that may not exist; their warnings are noise
 QUIET_PIP := grep -v "is ignored: it is neither a file nor a directory" || true
+# the browser tests drive Debian's chromium (playwright's own browser download is blocked here)
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+PORT   ?= 8000
 
-.PHONY: demo test bench lint clean-venv
+.PHONY: demo test bench lint clean-venv browser
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,13 +23,22 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/gongbao ingest
 	$(BIN)/gongbao show 山西省民营经济发展促进条例
+	@echo
+	@echo "web UI and HTTP API: open http://127.0.0.1:$(PORT)/  (API docs: /docs; Ctrl-C stops the server)"
+	$(BIN)/gongbao serve --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest
 
+browser:
+	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; } \
+		|| echo "warning: chromium could not be installed; the browser tests will be skipped"
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_api.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts

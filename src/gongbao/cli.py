@@ -298,6 +298,31 @@ def search_command(
     out.print(f"[dim]{result.total} matching provisions; searched: {escape(' '.join(result.terms))}[/dim]")
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the web pages and the HTTP API (read-only) over the database; one log line per request."""
+    import logging
+
+    import uvicorn  # the web stack is imported only here, so that the other commands start fast
+
+    from .api import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    try:
+        web_app = create_app(db or default_db_path())
+    except StoreError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(2) from None
+    shown = f"[{host}]" if ":" in host else host
+    err.print(f"gongbao: serving {escape(str(db or default_db_path()))} at http://{shown}:{port}/  (Ctrl-C stops)")
+    # uvicorn's own access log is off: the app logs one line per request itself
+    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+
+
 def main() -> None:
     app()
 

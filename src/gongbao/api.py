@@ -1,0 +1,732 @@
+"""The HTTP API and the web pages, one FastAPI application over a read-only store.
+
+  /api/...            JSON: documents (filters, pages), one document (provision tree, relations), one provision,
+                      search (the CLI's parameters and hit shape, plus pages and facets), stats, sources
+  /, /search, /documents, /documents/{id}, /source/{file}
+                      server-rendered HTML (Jinja2, works without JavaScript); each has a JSON twin at the same
+                      URL plus `.json` that returns what the page shows
+  /docs, /openapi.json the API described
+
+Every response carries a restrictive Content-Security-Policy and friends; one log line per request.  Errors are
+JSON (for /api and .json URLs) or an HTML page, with the right status: unknown id 404, bad parameter 422.
+Connections: a pool of read-only `Store`s, one per worker thread at a time, so each connection's search cache is
+reused across requests."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import queue
+import re
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import astuple, replace
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import unquote
+
+import anyio.to_thread
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .ingest import default_db_path, open_store
+from .store import Store, StoreError
+from .web import pages, render, schemas
+from .web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
+
+log = logging.getLogger("gongbao.web")
+access_log = logging.getLogger("gongbao.access")
+
+SECURITY_HEADERS = {
+    "content-security-policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "x-frame-options": "DENY",
+    "cross-origin-opener-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), clipboard-write=(self)",
+}
+DESCRIPTION = (
+    "gongbao 的 HTTP 接口：政府公报和人大常委会公报中的文件、条款与检索，只读。"
+    "Read-only JSON over the gazette knowledge base: documents, provisions, search, stats and sources."
+)
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+T = TypeVar("T")
+SEARCH_THREADS = max(2, os.cpu_count() or 1)
+
+
+# ------------------------------------------------------------------------------------------- plumbing
+
+
+class StorePool:
+    """Read-only connections to the database, handed to one request at a time and kept for the next (apsw
+    connections are not for concurrent use; each keeps its own search cache), and answers computed from the
+    database (search results, the home page's figures) shared by all of them until the database changes.
+
+    Change detection: a connection's `PRAGMA data_version` moves when another connection commits; whenever a
+    connection handed out sees it moved (or is new, and so cannot tell), a new generation of answers starts."""
+
+    def __init__(self, path: Path, answers: int = 1024):
+        self.path = path
+        self._free: queue.SimpleQueue[Store] = queue.SimpleQueue()
+        self._answers = render.LRU(answers)
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._limiter: anyio.CapacityLimiter | None = None
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        try:
+            store, fresh = self._free.get_nowait(), False
+        except queue.Empty:
+            store, fresh = Store(self.path, readonly=True), True
+        try:
+            self._notice_changes(store, fresh)
+            yield store
+        finally:
+            self._free.put(store)
+
+    def _notice_changes(self, store: Store, fresh: bool) -> None:
+        version = store.db.execute("PRAGMA data_version").fetchone()[0]
+        if fresh or store.cache.get("pool:data_version") != version:
+            with self._lock:
+                self._generation += 1
+                store.cache["pool:data_version"] = version
+        store.cache["pool:generation"] = self._generation
+
+    def searches(self) -> anyio.CapacityLimiter:
+        """Searches that may run at once: they are CPU-bound Python, so more threads than cores only contend
+        for the interpreter lock (and each new connection must first learn its search statistics)."""
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(SEARCH_THREADS)
+        return self._limiter
+
+    def recall(self, store: Store, key: Hashable) -> Any | None:
+        """The answer remembered for `key` in this generation, or None."""
+        return self._answers.peek((store.cache["pool:generation"], key))
+
+    def remember(self, store: Store, key: Hashable, make: Callable[[], T]) -> T:
+        """`make()`'s answer, computed once per generation of the database (as `store` saw it)."""
+        return self._answers.get((store.cache["pool:generation"], key), make)
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._free.get_nowait().close()
+            except queue.Empty:
+                return
+
+
+class JSONBody(Response):
+    """UTF-8 JSON, Chinese as is (not \\u escapes)."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class Guard:
+    """ASGI middleware: the security headers on every response, one access log line per request, and HEAD
+    answered as GET without the body (FastAPI routes only declare GET; link checkers and curl -I send HEAD)."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        start = time.perf_counter()
+        status = 0
+        method = scope["method"]
+        if method == "HEAD":
+            scope = {**scope, "method": "GET"}
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers[name] = value
+            elif method == "HEAD" and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            access_log.info(
+                '%s "%s %s" %d %.1fms',
+                (scope.get("client") or ("-",))[0],
+                method,
+                _loggable(scope),
+                status or 500,
+                (time.perf_counter() - start) * 1000,
+            )
+
+
+def _loggable(scope: Scope) -> str:
+    """The request target on one line: control characters (%0A …) shown as escapes."""
+    target = scope["path"]
+    if scope.get("query_string"):
+        target += "?" + unquote(scope["query_string"].decode("latin-1"), errors="replace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", target)
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json")
+
+
+def _error(request: Request, status: int, error: str, message: str, errors: list | None = None) -> Response:
+    if _wants_json(request):
+        body: dict[str, Any] = {"status": status, "error": error, "message": message}
+        if errors is not None:
+            body["errors"] = errors
+        return JSONBody(body, status_code=status)
+    title = {404: "找不到这一页", 422: "请求参数有误", 500: "服务器出错了"}.get(status, "出错了")
+    html = render.render("error.html", status=status, title=title, message=message, json_url=None, q="")
+    return HTMLResponse(html, status_code=status)
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(404, what)
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 404:
+            return _error(request, 404, "not_found", str(exc.detail) if exc.detail != "Not Found" else "没有这个地址")
+        if exc.status_code == 405:
+            return _error(request, 405, "method_not_allowed", "method not allowed (the API is read-only: use GET)")
+        return _error(request, exc.status_code, "http_error", str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = [
+            {"param": ".".join(str(x) for x in e.get("loc", ())[1:]) or "?", "message": e.get("msg", "invalid")}
+            for e in exc.errors()
+        ]
+        message = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
+        return _error(request, 422, "invalid_parameter", f"invalid parameter — {message}", errors)
+
+    @app.exception_handler(Exception)
+    async def crashed(request: Request, exc: Exception) -> Response:
+        log.exception("internal error on %s", _loggable(request.scope))
+        return _error(request, 500, "internal_error", "internal error (logged on the server)")
+
+
+# --------------------------------------------------------------------------------------------- params
+
+TypeQ = Annotated[str | None, Query(alias="type", max_length=50, description="Document type: 条例, 通知, 报告 …")]
+IssuerQ = Annotated[str | None, Query(max_length=100, description="Issuer or title contains this.")]
+FileQ = Annotated[str | None, Query(max_length=200, description="Source file name, e.g. 000_644bd53d4fe8cae3.txt.")]
+YearQ = Annotated[int | None, Query(ge=1900, le=2100, description="Year of the document's date.")]
+YearsQ = Annotated[
+    str | None,
+    Query(pattern=r"^(19|20|21)\d\d(-(19|20|21)\d\d)?$", description="A year or a range: 2022, 2021-2023."),
+]
+LawsQ = Annotated[bool | None, Query(description="Only texts with articles (true) or without (false).")]
+CollapseQ = Annotated[bool, Query(description="At most one hit per document.")]
+PageQ = Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1.")]
+LimitQ = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description=f"Hits per page (at most {MAX_PER_PAGE}).")]
+PerPageQ = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description=f"Documents per page (at most {MAX_PER_PAGE}).")]
+OffsetQ = Annotated[int | None, Query(ge=0, le=100_000, description="Skip this many hits (instead of page).")]
+QueryQ = Annotated[
+    str,
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY_CHARS,
+        description='Words, a "quoted phrase", a 《title》 or a question in everyday Chinese.',
+    ),
+]
+PageQueryQ = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="The search query (may be empty).")]
+HighlightQ = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="Search terms to mark in the text.")]
+DocId = Annotated[str, PathParam(max_length=64, description="Document id, e.g. 2fcd77998da3.")]
+ProvisionId = Annotated[str, PathParam(max_length=200, description="Provision id, e.g. chp_2__art_19.")]
+FileName = Annotated[str, PathParam(max_length=200, description="Name of an ingested source file.")]
+LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", description="Lines to mark: 120 or 120-130.")]
+
+
+def document_filters(
+    doc_type: TypeQ = None, issuer: IssuerQ = None, year: YearQ = None, file: FileQ = None
+) -> DocumentFilters:
+    """The filters of the document list (the API, the page and its twin) in one place."""
+    return DocumentFilters(doc_type, issuer, year, file)
+
+
+DocFilters = Annotated[DocumentFilters, Depends(document_filters)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.Error, "description": "Not found"},
+    422: {"model": schemas.Error, "description": "Invalid parameter"},
+}
+HTML_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"description": "Not found (an HTML page)", "content": {"text/html": {}}},
+    422: {"description": "Invalid parameter (an HTML page)", "content": {"text/html": {}}},
+}
+
+
+# ------------------------------------------------------------------------------------------------ app
+
+
+def create_app(db_path: str | Path | None = None) -> FastAPI:
+    """The application over the database at `db_path` (default: the user's database, built from the bundled
+    samples when missing).  The app only reads."""
+    path = Path(db_path) if db_path else default_db_path()
+    prepare_database(path)
+    pool = StorePool(path)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(_warm_up, pool)
+        yield
+        pool.close()
+
+    app = FastAPI(
+        title="gongbao",
+        version=_version(),
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.pool = pool
+    app.add_middleware(Guard)
+    _install_error_handlers(app)
+    static = resources.files("gongbao") / "web" / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    _api_routes(app, pool)
+    _page_routes(app, pool)
+    _docs_route(app)
+    return app
+
+
+def _warm_up(pool: StorePool) -> None:
+    """What the first visitor would otherwise wait for: the templates compiled, the word segmenter and the search
+    data loaded."""
+    for name in render.env.list_templates():
+        render.env.get_template(name)
+    with pool.store() as store:
+        pages.search_data(store, SearchParams(q="公报"))
+
+
+def prepare_database(path: Path) -> None:
+    """Make sure `path` holds a database this version can read: built from the bundled samples when missing,
+    upgraded (opened once for writing) when it was written with an older schema.  Raises StoreError."""
+    if not path.exists():
+        open_store(path).close()
+        return
+    try:
+        Store(path, readonly=True).close()
+    except StoreError:
+        Store(path).close()  # an older schema is rebuilt on a writable open; anything else raises again
+        Store(path, readonly=True).close()
+
+
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("gongbao")
+    except Exception:
+        return "0"
+
+
+def _load_view(store: Store, doc_id: str) -> pages.DocumentView:
+    """A document as a tree; the tree is cached per document and source version, the relations are read fresh."""
+    doc = store.document(doc_id, with_provisions=False)
+    if doc is None:
+        raise _not_found(f"no document with id {doc_id!r}")
+    view = _views.get((doc.id, doc.source.sha256), lambda: pages.document_view(store, store.document(doc_id)))
+    return replace(view, relations=pages.relations_of(store, doc_id))
+
+
+_views = render.LRU(64)
+
+
+def _api_routes(app: FastAPI, pool: StorePool) -> None:
+    tags = ["API"]
+
+    @app.get(
+        "/api/documents",
+        tags=tags,
+        response_model=schemas.DocumentList,
+        responses=ERRORS,
+        summary="Documents, filtered, a page at a time",
+    )
+    def api_documents(filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
+        with pool.store() as store:
+            return JSONBody(pages.documents_data(store, filters, page, per_page))
+
+    @app.get(
+        "/api/documents/{doc_id}",
+        tags=tags,
+        response_model=schemas.DocumentDetail,
+        responses=ERRORS,
+        summary="One document: metadata, provisions as a tree, relations",
+    )
+    def api_document(doc_id: DocId) -> Response:
+        with pool.store() as store:
+            return JSONBody(_load_view(store, doc_id).to_dict())
+
+    @app.get(
+        "/api/documents/{doc_id}/provisions/{provision_id}",
+        tags=tags,
+        response_model=schemas.ProvisionDetail,
+        responses=ERRORS,
+        summary="One provision with what it contains, its citation and its place in the document",
+    )
+    def api_provision(doc_id: DocId, provision_id: ProvisionId) -> Response:
+        with pool.store() as store:
+            data = pages.provision_data(_load_view(store, doc_id), provision_id)
+        if data is None:
+            raise _not_found(f"document {doc_id!r} has no provision {provision_id!r}")
+        return JSONBody(data)
+
+    @app.get(
+        "/api/search",
+        tags=tags,
+        response_model=schemas.SearchResponse,
+        responses=ERRORS,
+        summary="Search provisions (the parameters and hits of `gongbao search`, plus pages and facets)",
+    )
+    async def api_search(
+        q: QueryQ,
+        doc_type: TypeQ = None,
+        issuer: IssuerQ = None,
+        year: YearsQ = None,
+        file: FileQ = None,
+        laws: LawsQ = None,
+        collapse: CollapseQ = False,
+        limit: LimitQ = 10,
+        page: PageQ = 1,
+        offset: OffsetQ = None,
+    ) -> Response:
+        params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page, offset)
+        return await _search_json(pool, params)
+
+    @app.get("/api/stats", tags=tags, response_model=schemas.Stats, summary="Counts of the corpus")
+    def api_stats() -> Response:
+        with pool.store() as store:
+            return JSONBody(pool.remember(store, "stats", store.stats))
+
+    @app.get(
+        "/api/sources",
+        tags=tags,
+        response_model=list[schemas.SourceWithDocuments],
+        summary="The gazette issues ingested, with their documents and the lines that belong to none",
+    )
+    def api_sources() -> Response:
+        with pool.store() as store:
+            return JSONBody(pool.remember(store, "sources", lambda: pages.sources_data(store)))
+
+    @app.get(
+        "/api/sources/{file}",
+        tags=tags,
+        response_model=schemas.SourceView,
+        responses=ERRORS,
+        summary=f"One ingested gazette file with its raw lines (a range of at most {MAX_SOURCE_LINES})",
+    )
+    def api_source(
+        file: FileName,
+        start: Annotated[int, Query(ge=1, le=10_000_000, description="First line.")] = 1,
+        end: Annotated[
+            int | None, Query(ge=1, le=10_000_000, description=f"Last line (at most start + {MAX_SOURCE_LINES - 1}).")
+        ] = None,
+    ) -> Response:
+        # at most MAX_SOURCE_LINES from `start` (the range returned says which); an end before the start gives none
+        last = min(end if end is not None else start + MAX_SOURCE_LINES - 1, start + MAX_SOURCE_LINES - 1)
+        with pool.store() as store:
+            data = pages.source_data(store, file, (start, last))
+        if data is None:
+            raise _not_found(f"no ingested source file named {file!r}")
+        return JSONBody(data)
+
+
+def _page_routes(app: FastAPI, pool: StorePool) -> None:
+    tags = ["pages (HTML, and their JSON twins)"]
+
+    def home_data() -> dict[str, Any]:
+        with pool.store() as store:
+            return pool.remember(store, "home", lambda: pages.home_data(store))
+
+    @app.get("/", tags=tags, response_class=HTMLResponse, summary="Home: search box and the corpus at a glance")
+    def home() -> Response:
+        data = home_data()
+        return HTMLResponse(render.render("home.html", json_url="/index.json", q="", **data))
+
+    @app.get("/index.json", tags=tags, response_model=schemas.Home, summary="JSON twin of the home page")
+    def home_json() -> Response:
+        return JSONBody(home_data())
+
+    @app.get("/.json", include_in_schema=False)
+    def home_json_alias() -> Response:
+        return JSONBody(home_data())
+
+    def search_params(
+        q: PageQueryQ = "",
+        doc_type: TypeQ = None,
+        issuer: IssuerQ = None,
+        year: YearsQ = None,
+        file: FileQ = None,
+        laws: LawsQ = None,
+        collapse: CollapseQ = False,
+        limit: LimitQ = 10,
+        page: PageQ = 1,
+    ) -> SearchParams:
+        return SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page)
+
+    @app.get(
+        "/search.json",
+        tags=tags,
+        response_model=schemas.SearchResponse,
+        responses=ERRORS,
+        summary="JSON twin of the search page",
+    )
+    async def search_json(
+        q: PageQueryQ = "",
+        doc_type: TypeQ = None,
+        issuer: IssuerQ = None,
+        year: YearsQ = None,
+        file: FileQ = None,
+        laws: LawsQ = None,
+        collapse: CollapseQ = False,
+        limit: LimitQ = 10,
+        page: PageQ = 1,
+    ) -> Response:
+        params = search_params(q, doc_type, issuer, year, file, laws, collapse, limit, page)
+        return await _search_json(pool, params)
+
+    @app.get("/search", tags=tags, response_class=HTMLResponse, responses=HTML_ERRORS, summary="Search results page")
+    def search_page(
+        request: Request,
+        q: PageQueryQ = "",
+        doc_type: TypeQ = None,
+        issuer: IssuerQ = None,
+        year: YearsQ = None,
+        file: FileQ = None,
+        laws: LawsQ = None,
+        collapse: CollapseQ = False,
+        limit: LimitQ = 10,
+        page: PageQ = 1,
+    ) -> Response:
+        params = search_params(q, doc_type, issuer, year, file, laws, collapse, limit, page)
+        data = _search_in_thread(pool, params)  # the page is rendered in this worker thread too
+        html = render.render(
+            "search.html",
+            data=data,
+            params=params,
+            q=q,
+            json_url=_twin(request),
+            page_link=lambda n: render.url("/search", params.query(page=n)),
+        )
+        return HTMLResponse(html)
+
+    def documents_data(filters: DocumentFilters, page: int, per_page: int) -> dict[str, Any]:
+        with pool.store() as store:
+            return pages.documents_data(store, filters, page, per_page)
+
+    @app.get(
+        "/documents.json",
+        tags=tags,
+        response_model=schemas.DocumentList,
+        responses=ERRORS,
+        summary="JSON twin of the documents page",
+    )
+    def documents_json(filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
+        return JSONBody(documents_data(filters, page, per_page))
+
+    @app.get(
+        "/documents",
+        tags=tags,
+        response_class=HTMLResponse,
+        responses=HTML_ERRORS,
+        summary="All documents, filtered, a page at a time",
+    )
+    def documents_page(request: Request, filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
+        data = documents_data(filters, page, per_page)
+        home = home_data()
+        kept = filters.params() | ({"per_page": per_page} if per_page != 50 else {})
+        html = render.render(
+            "documents.html",
+            data=data,
+            types=home["documents_by_type"],
+            sources=home["sources"],
+            json_url=_twin(request),
+            q="",
+            page_link=lambda n: render.url("/documents", kept | ({"page": n} if n > 1 else {})),
+        )
+        return HTMLResponse(html)
+
+    @app.get(
+        "/documents/{doc_id}.json",
+        tags=tags,
+        response_model=schemas.DocumentDetail,
+        responses=ERRORS,
+        summary="JSON twin of a document page",
+    )
+    def document_json(doc_id: DocId) -> Response:
+        with pool.store() as store:
+            return JSONBody(_load_view(store, doc_id).to_dict())
+
+    @app.get(
+        "/documents/{doc_id}",
+        tags=tags,
+        response_class=HTMLResponse,
+        responses=HTML_ERRORS,
+        summary="A document: metadata, contents, full text with an anchor per provision",
+    )
+    def document_page(request: Request, doc_id: DocId, q: HighlightQ = None) -> Response:
+        with pool.store() as store:
+            view = _load_view(store, doc_id)
+        html = render.render(
+            "document.html",
+            view=view,
+            body=render.document_body(view, q),
+            q=q or "",
+            plain_url=pages.document_url(doc_id),
+            json_url=pages.document_url(doc_id) + ".json",
+        )
+        return HTMLResponse(html)
+
+    @app.get(
+        "/source/{file}.json",
+        tags=tags,
+        response_model=schemas.SourceView,
+        responses=ERRORS,
+        summary="JSON twin of the source view (with ?lines=, only those lines)",
+    )
+    def source_json(file: FileName, lines: LinesQ = None) -> Response:
+        with pool.store() as store:
+            data = pages.source_data(store, file, pages.parse_line_range(lines))
+        if data is None:
+            raise _not_found(f"no ingested source file named {file!r}")
+        return JSONBody(data)
+
+    @app.get(
+        "/source/{file}",
+        tags=tags,
+        response_class=HTMLResponse,
+        responses=HTML_ERRORS,
+        summary="The original text of an ingested gazette file, numbered lines (#L120), ?lines=120-130 marked",
+    )
+    def source_page(request: Request, file: FileName, lines: LinesQ = None) -> Response:
+        with pool.store() as store:
+            data = pages.source_data(store, file)
+        if data is None:
+            raise _not_found(f"没有名为「{file}」的已收录公报文件")
+        selected = pages.parse_line_range(lines)
+        html = render.render(
+            "source.html",
+            src=data,
+            selected=selected,
+            lines_html=render.source_lines_html(data, selected),
+            json_url=_twin(request),
+            q="",
+        )
+        return HTMLResponse(html)
+
+    @app.get("/documents/{doc_id}/provisions/{provision_id}", include_in_schema=False)
+    def provision_page(doc_id: DocId, provision_id: ProvisionId) -> Response:
+        return RedirectResponse(pages.document_url(doc_id, provision_id), status_code=302)
+
+
+def _twin(request: Request) -> str:
+    """The page's URL with .json added to its path, the same query."""
+    url = request.url.path + ".json"
+    return url + ("?" + request.url.query if request.url.query else "")
+
+
+def _search_in_thread(pool: StorePool, params: SearchParams) -> dict[str, Any]:
+    with pool.store() as store:
+        return pool.remember(store, ("search", astuple(params)), lambda: pages.search_data(store, params))
+
+
+async def _search_json(pool: StorePool, params: SearchParams) -> Response:
+    """A search as JSON, answered once per version of the database: people ask the same questions again and
+    again, and a search costs milliseconds of CPU that a remembered answer (already encoded) does not.  A
+    remembered answer is served on the event loop; only a search that must run goes to a worker thread (the
+    hand-over between threads costs more than the lookup), and only as many at once as there are cores."""
+    key = ("search.json", astuple(params))
+    with pool.store() as store:
+        body = pool.recall(store, key)
+    if body is None:
+        body = await anyio.to_thread.run_sync(_encoded_search, pool, key, params, limiter=pool.searches())
+    return Response(body, media_type="application/json")
+
+
+def _encoded_search(pool: StorePool, key: Hashable, params: SearchParams) -> bytes:
+    with pool.store() as store:  # taken in the worker: a waiting request holds no connection
+        data = pool.remember(store, ("search", astuple(params)), lambda: pages.search_data(store, params))
+        return pool.remember(store, key, lambda: JSONBody(data).body)
+
+
+def _docs_route(app: FastAPI) -> None:
+    @app.get("/docs", include_in_schema=False, response_class=HTMLResponse)
+    def docs() -> Response:
+        spec = app.openapi()
+        return HTMLResponse(render.render("apidocs.html", spec=spec, groups=_operations(spec), json_url=None, q=""))
+
+
+_EXAMPLES = {
+    "/api/search": "/api/search?q=罚款&limit=3",
+    "/api/documents": "/api/documents?type=条例",
+    "/api/stats": "/api/stats",
+    "/api/sources": "/api/sources",
+    "/search.json": "/search.json?q=罚款",
+    "/index.json": "/index.json",
+}
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for path, methods in spec.get("paths", {}).items():
+        for method, op in methods.items():
+            params = [
+                {
+                    "name": p["name"],
+                    "in": p["in"],
+                    "required": p.get("required", False),
+                    "type": _type_name(p.get("schema", {})),
+                    "description": p.get("description") or p.get("schema", {}).get("description", ""),
+                }
+                for p in op.get("parameters", [])
+            ]
+            groups.setdefault((op.get("tags") or ["other"])[0], []).append(
+                {
+                    "id": op.get("operationId", path),
+                    "method": method,
+                    "path": path,
+                    "summary": op.get("summary", ""),
+                    "description": op.get("description", ""),
+                    "parameters": params,
+                    "responses": list(op.get("responses", {})),
+                    "example": _EXAMPLES.get(path),
+                }
+            )
+    return list(groups.items())
+
+
+def _type_name(schema: dict[str, Any]) -> str:
+    if "anyOf" in schema:
+        return " | ".join(_type_name(s) for s in schema["anyOf"])
+    name = schema.get("type", "")
+    bounds = [f"{k} {schema[k]}" for k in ("minimum", "maximum", "maxLength", "pattern") if k in schema]
+    return name + (f" ({', '.join(bounds)})" if bounds else "")

@@ -1,0 +1,461 @@
+"""What each page shows, as plain data.  The JSON twin of a page (and the matching `/api/...` endpoint) returns
+exactly these dictionaries; the templates render them.  Everything here reads the store through its parameterised
+queries: no user input is ever spliced into SQL or FTS syntax."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import apsw
+
+from ..model import Document, Provision
+from ..search import Filters, _label_path, search
+from ..store import Store
+
+MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
+MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only the first 200 characters)
+MAX_SOURCE_LINES = 5000  # lines of a source returned by one API call
+DATE_KEYS = ("issued", "adopted", "delivered", "effective", "published")
+# provisions whose text holds the text of their children (an article holds its 款, a 款 its 项 …)
+_CONTAINING = ("article", "paragraph", "item", "subitem")
+_STRUCTURE = ("part", "chapter", "section")
+_PREFIX = re.compile(r"^(?:(?:part|chp|sec|subsec|title|subchp)_[^_]+__)+")
+_YEARS = re.compile(r"(\d{4})(?:-(\d{4}))?")
+
+
+# ------------------------------------------------------------------------------------------------ urls
+
+
+def document_url(doc_id: str, anchor: str | None = None, q: str | None = None) -> str:
+    url = "/documents/" + quote(doc_id, safe="")
+    if q:
+        url += "?" + urlencode({"q": q})
+    return url + ("#" + quote(anchor, safe="") if anchor else "")
+
+
+def source_url(file: str, start: int | None = None, end: int | None = None) -> str:
+    url = "/source/" + quote(file, safe="")
+    if start:
+        url += f"?lines={start}-{end or start}#L{start}"
+    return url
+
+
+# ------------------------------------------------------------------------------------------- documents
+
+
+def document_date(dates: dict[str, str]) -> str | None:
+    return next((dates[k] for k in DATE_KEYS if dates.get(k)), None)
+
+
+def summary(doc: Document) -> dict[str, Any]:
+    """A document's metadata without its text: what lists, search results and the metadata panel show."""
+    return {
+        "id": doc.id,
+        "title": doc.title,
+        "inner_title": doc.inner_title,
+        "doc_type": doc.doc_type,
+        "issuer": doc.issuer,
+        "doc_number": doc.doc_number,
+        "dates": dict(doc.dates),
+        "date": document_date(doc.dates),
+        "source": {"file": doc.source.file, "start_line": doc.source.start_line, "end_line": doc.source.end_line},
+        "url": document_url(doc.id),
+    }
+
+
+@dataclass
+class Node:
+    """A provision in the document's tree, with the parts of its text that its children do not hold."""
+
+    provision: Provision
+    children: list[Node] = field(default_factory=list)
+    lead: str = ""  # text before the first child (all of the text of a leaf or of an outline heading)
+    tail: str = ""  # text after the last child
+    alias: str | None = None  # a short anchor (art_19 for chp_2__art_19) when it is unique in the document
+    citation: str | None = None  # 《…》第十九条第二款; None for chapters and blocks
+
+    def to_dict(self) -> dict[str, Any]:
+        out = self.provision.to_dict()
+        out["citation"] = self.citation
+        out["anchor"] = self.alias or self.provision.id
+        out["children"] = [c.to_dict() for c in self.children]
+        return out
+
+
+@dataclass
+class DocumentView:
+    document: Document
+    roots: list[Node]
+    by_id: dict[str, Node]
+    toc: list[dict[str, Any]]
+    relations: dict[str, list[dict[str, Any]]]
+
+    def to_dict(self) -> dict[str, Any]:
+        doc = self.document
+        meta = summary(doc)
+        meta["source"]["sha256"] = doc.source.sha256
+        meta["source"]["url"] = source_url(doc.source.file, doc.source.start_line, doc.source.end_line)
+        return {
+            "document": meta,
+            "toc": self.toc,
+            "provisions": [n.to_dict() for n in self.roots],
+            "relations": self.relations,
+            "references": doc.references,
+        }
+
+
+def document_view(store: Store, doc: Document) -> DocumentView:
+    """The document (loaded with its provisions) as a tree, with anchors, citations, contents and relations."""
+    by_id = {p.id: Node(p) for p in doc.provisions}
+    roots: list[Node] = []
+    for p in doc.provisions:
+        parent = by_id.get(p.parent) if p.parent else None
+        (parent.children if parent else roots).append(by_id[p.id])
+    _set_texts(by_id.values())
+    _set_aliases(by_id)
+    _set_citations(doc, by_id)
+    return DocumentView(doc, roots, by_id, _toc(roots, doc), relations_of(store, doc.id))
+
+
+def _set_texts(nodes) -> None:
+    for n in nodes:
+        n.lead, n.tail = _own_text(n)
+
+
+def _own_text(node: Node) -> tuple[str, str]:
+    """The text of a provision that its children do not show: an article's text repeats its 款, a 款's text its
+    项 (label included); an outline heading's text is its own run-in sentence and its paragraphs are separate."""
+    p, kids = node.provision, node.children
+    if not kids or p.kind not in _CONTAINING:
+        return p.text, ""
+    first = _printed(kids[0].provision).split("\n", 1)[0]
+    last = _printed(kids[-1].provision)
+    start, end = p.text.find(first), p.text.rfind(last)
+    if start < 0 or end < 0:  # children not found in the text: show the text, the children stay addressable
+        return p.text, ""
+    return p.text[:start].rstrip("\n"), p.text[end + len(last) :].lstrip("\n")
+
+
+def _printed(p: Provision) -> str:
+    return (p.label if p.kind in ("item", "subitem") else "") + p.text
+
+
+def _set_aliases(by_id: dict[str, Node]) -> None:
+    short = {pid: _PREFIX.sub("", pid) for pid in by_id}
+    counts = Counter(short.values())
+    for pid, alias in short.items():
+        if alias != pid and counts[alias] == 1 and alias not in by_id:
+            by_id[pid].alias = alias
+
+
+def _set_citations(doc: Document, by_id: dict[str, Node]) -> None:
+    tree = {
+        pid: {"kind": n.provision.kind, "label": n.provision.label, "parent": n.provision.parent}
+        for pid, n in by_id.items()
+    }
+    for pid, n in by_id.items():
+        if n.provision.kind in _STRUCTURE or n.provision.kind == "block":
+            continue
+        label = _label_path(tree, pid)
+        if label:
+            n.citation = f"《{_cited_title(doc, n, by_id)}》{label}"
+
+
+def _cited_title(doc: Document, node: Node, by_id: dict[str, Node]) -> str:
+    """A provision of the text that a 印发 notice promulgates is cited by that text's title."""
+    if not doc.inner_title:
+        return doc.title
+    p: Node | None = node
+    while p is not None:
+        if p.provision.kind == "article":
+            return doc.inner_title
+        p = by_id.get(p.provision.parent) if p.provision.parent else None
+    return doc.title
+
+
+def _toc(roots: list[Node], doc: Document) -> list[dict[str, Any]]:
+    """Contents: parts, chapters, sections, articles and the top two levels of outline headings."""
+    out: list[dict[str, Any]] = []
+
+    def walk(nodes: list[Node], level: int) -> None:
+        for n in nodes:
+            p = n.provision
+            if p.kind == "article":
+                out.append(_toc_entry(n, level))
+            elif p.kind in _STRUCTURE or (p.kind == "heading" and level <= 1):
+                out.append(_toc_entry(n, level))
+                walk(n.children, level + 1)
+
+    walk(roots, 0)
+    return out
+
+
+def _toc_entry(n: Node, level: int) -> dict[str, Any]:
+    p = n.provision
+    # an article without a heading is named by its first words, short enough for one line of the sidebar
+    text = p.heading or ("" if p.kind in _STRUCTURE else _clip(p.text.split("\n", 1)[0], 11))
+    return {"id": p.id, "anchor": n.alias or p.id, "label": p.label, "heading": text, "level": level, "kind": p.kind}
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n] + "…"
+
+
+def relations_of(store: Store, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Relations with other documents (filled by the links stage); an older database without them has none."""
+    try:
+        rel = store.relations_of(doc_id)
+    except (apsw.SQLError, AttributeError):
+        return {"outgoing": [], "incoming": []}
+    for side in rel.values():
+        for r in side:
+            r["url"] = document_url(r["document_id"]) if r.get("document_id") else None
+    return rel
+
+
+def provision_data(view: DocumentView, provision_id: str) -> dict[str, Any] | None:
+    node = view.by_id.get(provision_id)
+    if node is None:
+        return None
+    path, p = [], node.provision
+    while p.parent and p.parent in view.by_id:
+        p = view.by_id[p.parent].provision
+        path.append({"id": p.id, "kind": p.kind, "label": p.label, "heading": p.heading})
+    doc = view.document
+    data = node.to_dict()
+    data["url"] = document_url(doc.id, node.alias or node.provision.id)
+    data["source"] = {
+        "file": doc.source.file,
+        "start_line": node.provision.start_line,
+        "end_line": node.provision.end_line,
+        "url": source_url(doc.source.file, node.provision.start_line, node.provision.end_line),
+    }
+    return {"document": summary(doc), "provision": data, "path": list(reversed(path))}
+
+
+# ---------------------------------------------------------------------------------------------- search
+
+
+@dataclass
+class SearchParams:
+    """The parameters of a search, as in the CLI (`gongbao search`), plus paging."""
+
+    q: str = ""
+    type: str | None = None
+    issuer: str | None = None
+    year: str | None = None  # 2022 or 2021-2023
+    file: str | None = None
+    laws: bool | None = None
+    collapse: bool = False
+    limit: int = 10
+    page: int = 1
+    offset: int | None = None  # overrides page
+
+    def filters(self) -> Filters:
+        first, last = parse_years(self.year)
+        return Filters(
+            doc_type=self.type or None,
+            issuer=self.issuer or None,
+            year_from=first,
+            year_to=last,
+            file=self.file or None,
+            has_articles=self.laws,
+        )
+
+    def start(self) -> int:
+        return self.offset if self.offset is not None else (self.page - 1) * self.limit
+
+    def active_filters(self) -> dict[str, Any]:
+        values = {"type": self.type, "issuer": self.issuer, "year": self.year, "file": self.file, "laws": self.laws}
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def query(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters of this search with some changed (None removes one); defaults are left out."""
+        values: dict[str, Any] = {"q": self.q, **self.active_filters(), "collapse": self.collapse or None}
+        values["limit"] = self.limit if self.limit != 10 else None
+        values["page"] = self.page if self.page != 1 else None
+        values.update(changes)
+        if values.get("page") == 1:
+            values["page"] = None
+        return {k: _param(v) for k, v in values.items() if v is not None and v != ""}
+
+
+def _param(v: Any) -> Any:
+    return ("true" if v else "false") if isinstance(v, bool) else v
+
+
+def parse_years(text: str | None) -> tuple[int | None, int | None]:
+    m = _YEARS.fullmatch(text or "")
+    if not m:
+        return None, None
+    return int(m.group(1)), int(m.group(2) or m.group(1))
+
+
+def search_data(store: Store, params: SearchParams) -> dict[str, Any]:
+    """The search: hits in the CLI's shape (plus a link to each), facets, paging."""
+    offset = params.start()
+    if not params.q.strip():
+        return _search_dict(params, offset, query="", terms=[], notes=[], total=0, facets={}, hits=[])
+    result = search(
+        store, params.q, limit=params.limit, offset=offset, filters=params.filters(), collapse=params.collapse
+    )
+    hits = []
+    for h in result.hits:
+        hit = h.to_dict()
+        anchor = h.focus["provision_id"] if h.focus else h.provision_id
+        hit["url"] = document_url(h.document_id, anchor, params.q)
+        hit["source"] = {**h.source, "url": source_url(h.source["file"], h.source["start_line"], h.source["end_line"])}
+        hits.append(hit)
+    return _search_dict(
+        params,
+        offset,
+        query=result.query,
+        terms=result.terms,
+        notes=result.notes,
+        total=result.total,
+        facets=result.facets,
+        hits=hits,
+    )
+
+
+def _search_dict(params: SearchParams, offset: int, **parts: Any) -> dict[str, Any]:
+    total = parts["total"]
+    return {
+        **parts,
+        "offset": offset,
+        "limit": params.limit,
+        "page": offset // params.limit + 1,
+        "pages": math.ceil(total / params.limit),
+        "filters": {
+            **{"type": None, "issuer": None, "year": None, "file": None, "laws": None},
+            **params.active_filters(),
+        },
+        "collapse": params.collapse,
+    }
+
+
+# ----------------------------------------------------------------------------------------------- lists
+
+
+@dataclass
+class DocumentFilters:
+    """What the document list can be narrowed by.  A new filter (e.g. `status`, once the store can select by
+    it) is one field here, one entry in `store_args`, and one query parameter in `api.document_filters`."""
+
+    type: str | None = None
+    issuer: str | None = None
+    year: int | None = None
+    file: str | None = None
+
+    def store_args(self) -> dict[str, Any]:
+        return {"doc_type": self.type or None, "issuer": self.issuer or None, "year": self.year, "file": self.file}
+
+    def params(self) -> dict[str, Any]:
+        """The filters as URL parameters (unset ones left out)."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+def documents_data(store: Store, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    args = filters.store_args()
+    total = store.count_documents(**args)
+    docs = store.list_documents(**args, limit=per_page, offset=(page - 1) * per_page)
+    return {
+        "filters": dict(filters.__dict__),
+        "total": total,
+        "page": page,
+        "per_page": per_page,
+        "pages": math.ceil(total / per_page),
+        "documents": [summary(d) for d in docs],
+    }
+
+
+def latest_documents(store: Store, n: int = 8) -> list[dict[str, Any]]:
+    """The documents with the latest dates (issued, else adopted, delivered …)."""
+    order = ", ".join(f"json_extract(dates, '$.{k}')" for k in DATE_KEYS)
+    ids = [
+        r[0]
+        for r in store.db.execute(
+            f"SELECT id FROM documents ORDER BY coalesce({order}, '') DESC, file, ordinal LIMIT ?", (n,)
+        )
+    ]
+    docs = (store.document(i, with_provisions=False) for i in ids)
+    return [summary(d) for d in docs if d]
+
+
+def sources_data(store: Store, with_documents: bool = True) -> list[dict[str, Any]]:
+    """The ingested gazette issues, each with its documents and the line ranges that belong to no document."""
+    out = []
+    for s in store.sources():
+        item = _source_info(s)
+        if with_documents:
+            item["documents"] = [_doc_brief(d) for d in store.list_documents(file=s["file"])]
+            item["regions"] = [{"kind": k, "start_line": a, "end_line": b} for k, a, b in store.regions(s["file"])]
+        out.append(item)
+    return out
+
+
+def _source_info(s: dict[str, Any]) -> dict[str, Any]:
+    keys = ("file", "sha256", "encoding", "line_count", "ingested_at")
+    return {
+        **{k: s[k] for k in keys},
+        "document_count": s["documents"],
+        "law_count": s["laws"],
+        "url": source_url(s["file"]),
+    }
+
+
+def _doc_brief(d: Document) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "doc_type": d.doc_type,
+        "start_line": d.source.start_line,
+        "end_line": d.source.end_line,
+        "url": document_url(d.id),
+    }
+
+
+def home_data(store: Store) -> dict[str, Any]:
+    stats = store.stats()
+    return {
+        "stats": {k: stats[k] for k in ("sources", "documents", "laws", "provisions")},
+        "documents_by_type": [{"type": t, "count": c} for t, c in stats["documents_by_type"].items()],
+        "latest": latest_documents(store),
+        "sources": sources_data(store, with_documents=False),
+    }
+
+
+# ---------------------------------------------------------------------------------------------- source
+
+
+def parse_line_range(text: str | None) -> tuple[int, int] | None:
+    """`120` or `120-130` → (120, 130); anything else → None."""
+    m = re.fullmatch(r"(\d{1,7})(?:-(\d{1,7}))?", text or "")
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(2) or m.group(1))
+    return (min(a, b), max(a, b)) if a >= 1 else None
+
+
+def source_data(store: Store, file: str, lines: tuple[int, int] | None = None) -> dict[str, Any] | None:
+    """One ingested gazette file: its raw lines (all, or the range asked for), documents and other regions.  The
+    file is looked up by name among the ingested sources: nothing is ever read from the file system."""
+    meta = next((s for s in store.sources() if s["file"] == file), None)
+    raw = store.source_lines(file) if meta else None
+    if meta is None or raw is None:
+        return None
+    first, last = lines if lines else (1, len(raw))
+    last = min(last, len(raw))
+    return {
+        **_source_info(meta),
+        "selected": {"start_line": lines[0], "end_line": last} if lines else None,
+        "lines": [{"n": n, "text": raw[n - 1]} for n in range(first, last + 1)],
+        "documents": [_doc_brief(d) for d in store.list_documents(file=file)],
+        "regions": [{"kind": k, "start_line": a, "end_line": b} for k, a, b in store.regions(file)],
+    }

@@ -1,0 +1,223 @@
+"""The web UI in a real browser (playwright driving Debian's chromium) over a server on a free loopback port and a
+database built from the bundled samples: ask a question, land on the article that answers it, copy its citation,
+move through the contents, check the citation against the original lines.  Screenshots of the home page, the results
+and the longest document go to artifacts/screenshots/ (git-ignored) for a person to look at.
+
+Skipped, with the reason, when /usr/bin/chromium is not installed (`make test` installs it)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+from urllib.request import urlopen
+
+import pytest
+
+from gongbao.ingest import sample_paths
+from web_helpers import browser, build_db, require_chromium, screenshot, serve
+
+QUESTION = "小区里扔垃圾没分类罚多少钱"
+ANSWER_LAW = "山西省城乡垃圾管理条例"
+LAW = "山西省民营经济发展促进条例"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    db = build_db(tmp_path_factory.mktemp("browser") / "gongbao.db", sample_paths())
+    with serve(db) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium(site: str) -> Iterator[object]:
+    with browser() as b:
+        yield b
+
+
+def api(site: str, path: str) -> dict:
+    with urlopen(site + path) as response:
+        return json.load(response)
+
+
+def document_id(site: str, title: str) -> str:
+    docs = api(site, "/api/documents?per_page=100&issuer=" + quote(title))["documents"]
+    return next(d["id"] for d in docs if d["title"] == title)
+
+
+@pytest.fixture
+def console() -> list[str]:
+    """Errors the pages log (script errors, Content-Security-Policy violations): must stay empty."""
+    return []
+
+
+def open_page(chromium, site: str, console: list[str], viewport: dict, **options):
+    context = chromium.new_context(viewport=viewport, locale="zh-CN", base_url=site, **options)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    page = context.new_page()
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: console.append(str(e)))
+    return page
+
+
+@pytest.fixture
+def page(chromium, site: str, console: list[str]):
+    page = open_page(chromium, site, console, DESKTOP)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(chromium, site: str, console: list[str]):
+    page = open_page(chromium, site, console, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    yield page
+    page.context.close()
+
+
+def in_viewport(page, element_id: str) -> bool:
+    """The top of the element (of the provision, for a short alias anchor) is on screen: what a reader sees after
+    following a link to it."""
+    return page.evaluate(
+        "id => { const e = document.getElementById(id); const r = (e.closest('.prov') || e).getBoundingClientRect();"
+        " return r.top >= 0 && r.top < window.innerHeight && r.height > 0; }",
+        element_id,
+    )
+
+
+def test_a_question_leads_to_the_article_that_answers_it_and_its_citation(page, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    screenshot(page, "home")
+    page.fill("input[name=q]", QUESTION)
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"/search\?"))
+    expect(page.locator("li.hit").first).to_be_visible()
+    screenshot(page, "results")
+
+    best = api(site, "/api/search?q=" + quote(QUESTION))["hits"][0]
+    target = (best["focus"] or {}).get("provision_id") or best["provision_id"]
+    first = page.locator("li.hit h2 a").first
+    expect(first).to_have_text((best["focus"] or best)["citation"])
+    assert first.inner_text().startswith(f"《{ANSWER_LAW}》")
+    first.click()
+    page.wait_for_url(re.compile(r"/documents/"))
+    assert urlsplit(page.url).fragment == target
+    expect(page.locator("h1")).to_have_text(ANSWER_LAW)
+    answer = page.locator(f"[id='{target}']")
+    expect(answer).to_be_visible()
+    assert in_viewport(page, target)
+    assert "罚款" in answer.inner_text()
+    assert answer.locator("mark").count() > 0, "the search terms are marked in the article"
+
+    article = page.locator(f"xpath=//*[@id='{target}']/ancestor-or-self::section[contains(@class, 'art')]")
+    button = article.locator("button.cite").first
+    expect(button).to_be_visible()
+    citation = button.get_attribute("data-cite")
+    assert citation and citation.startswith(f"《{ANSWER_LAW}》第") and citation.endswith("条")
+    button.click()
+    expect(button).to_have_text("已复制")
+    screenshot(page, "document-answer")
+    assert page.evaluate("navigator.clipboard.readText()") == citation
+    assert console == []
+
+
+def test_contents_move_through_a_law_on_desktop_and_phone(page, phone, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    url = f"/documents/{document_id(site, LAW)}"
+    page.goto(url)
+    side = page.locator("nav.toc-side")
+    expect(side).to_be_visible()
+    side.get_by_role("link", name="第三章 政务服务").click()
+    page.wait_for_url(re.compile("#chp_3$"))
+    assert in_viewport(page, "chp_3")
+    side.get_by_role("link", name=re.compile("^第十九条")).click()
+    page.wait_for_url(re.compile("#art_19$"))  # the short anchor: article numbers are unique in a law
+    assert in_viewport(page, "art_19")
+    expect(page.locator("#chp_3__art_19 .art-head a.self")).to_have_text("第十九条")
+
+    phone.goto(url)
+    expect(phone.locator("nav.toc-side")).to_be_hidden()
+    contents = phone.locator("details.toc-inline")
+    expect(contents).to_be_visible()
+    assert contents.get_attribute("open") is None, "the contents start folded on a phone"
+    screenshot(phone, "document-phone")
+    contents.locator("summary").click()
+    contents.get_by_role("link", name="第二章 公平竞争").click()
+    phone.wait_for_url(re.compile("#chp_2$"))
+    assert in_viewport(phone, "chp_2")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "nothing overflows the phone's width"
+    assert console == []
+
+
+def test_the_source_view_shows_the_cited_lines_of_the_original(page, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(f"/documents/{document_id(site, LAW)}")
+    meta = api(site, f"/api/documents/{document_id(site, LAW)}")["document"]["source"]
+    page.locator(".meta-panel a[href^='/source/']").click()
+    page.wait_for_url(re.compile(r"/source/"))
+    first = meta["start_line"]
+    assert urlsplit(page.url).fragment == f"L{first}"
+    line = page.locator(f"#L{first}")
+    expect(line).to_have_class(re.compile(r"\bsel\b"))
+    assert in_viewport(page, f"L{first}")
+    expect(line.locator(".no")).to_have_text(str(first))
+    raw = Path(next(p for p in sample_paths() if p.name == meta["file"])).read_text(encoding="utf-8").split("\n")
+    expect(line.locator(".tx")).to_have_text(raw[first - 1])
+    assert page.locator(".ln.sel").count() == meta["end_line"] - first + 1
+    screenshot(page, "source")
+    page.locator(f"#L{first + 2} a.no").click()
+    page.wait_for_url(re.compile(rf"#L{first + 2}$"))
+    assert console == []
+
+
+def test_the_longest_document_reads_well(page, phone, site: str, console) -> None:
+    """The 十四五 纲要: the largest document of the samples; screenshots of its top and of a chapter."""
+    from playwright.sync_api import expect
+
+    docs = api(site, "/api/documents?per_page=100")["documents"]
+    docs += api(site, "/api/documents?per_page=100&page=2")["documents"]
+    longest = max(docs, key=lambda d: d["source"]["end_line"] - d["source"]["start_line"])
+    assert "纲要" in longest["title"]
+    page.goto(f"/documents/{longest['id']}")
+    expect(page.locator("h1")).to_have_text(longest["title"])
+    screenshot(page, "document-longest")
+    chapters = page.locator("nav.toc-side a[href^='#chp_']")
+    assert chapters.count() >= 10
+    chapters.nth(5).click()
+    screenshot(page, "document-longest-chapter")
+    body_width = page.evaluate("document.querySelector('.doc-body').getBoundingClientRect().width")
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.doc-body')).fontSize)")
+    assert body_width / font_size <= 42, "lines of at most about 40 characters"
+    phone.goto(f"/documents/{longest['id']}")
+    screenshot(phone, "document-longest-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.goto("/search?q=" + quote("民营企业 融资"))
+    screenshot(phone, "results-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert console == []
+
+
+def test_everything_works_without_javascript(chromium, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    page = open_page(chromium, site, console, DESKTOP, java_script_enabled=False)
+    try:
+        page.goto("/")
+        page.fill("input[name=q]", "民营企业 融资")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_url(re.compile(r"/search\?"))
+        page.locator("li.hit h2 a").first.click()
+        page.wait_for_url(re.compile(r"/documents/.+#"))
+        expect(page.locator(f"[id='{urlsplit(page.url).fragment}']")).to_be_visible()
+        expect(page.locator("button.cite").first).to_be_hidden()  # copying needs script: hidden without it
+    finally:
+        page.context.close()
