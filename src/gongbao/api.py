@@ -24,6 +24,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import astuple, replace
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -41,8 +42,9 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .ingest import default_db_path, open_store
+from .status import STATUSES
 from .store import Store, StoreError
-from .web import pages, render, schemas
+from .web import graph, pages, render, schemas
 from .web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
 
 log = logging.getLogger("gongbao.web")
@@ -264,11 +266,27 @@ FileName = Annotated[str, PathParam(max_length=200, description="Name of an inge
 LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", description="Lines to mark: 120 or 120-130.")]
 
 
+StatusQ = Annotated[
+    str | None,
+    Query(
+        pattern="^(" + "|".join(STATUSES) + ")$",
+        description="Status today: " + ", ".join(STATUSES) + " (texts without force of their own have none).",
+    ),
+]
+AsOfQ = Annotated[date | None, Query(description="The day to judge on (YYYY-MM-DD; default today).")]
+AgencyQ = Annotated[
+    str | None,
+    Query(max_length=60, description="An agency (省生态环境厅, 山西省生态环境厅) or an official."),
+]
+DocumentQ = Annotated[str | None, Query(max_length=64, description="Only this document (id).")]
+RoleQ = Annotated[str | None, Query(pattern="^(leader|lead|cooperate|responsible)$", description="The role.")]
+
+
 def document_filters(
-    doc_type: TypeQ = None, issuer: IssuerQ = None, year: YearQ = None, file: FileQ = None
+    doc_type: TypeQ = None, issuer: IssuerQ = None, year: YearQ = None, file: FileQ = None, status: StatusQ = None
 ) -> DocumentFilters:
     """The filters of the document list (the API, the page and its twin) in one place."""
-    return DocumentFilters(doc_type, issuer, year, file)
+    return DocumentFilters(doc_type, issuer, year, file, status)
 
 
 DocFilters = Annotated[DocumentFilters, Depends(document_filters)]
@@ -355,7 +373,7 @@ def _load_view(store: Store, doc_id: str) -> pages.DocumentView:
     if doc is None:
         raise _not_found(f"no document with id {doc_id!r}")
     view = _views.get((doc.id, doc.source.sha256), lambda: pages.document_view(store, store.document(doc_id)))
-    return replace(view, relations=pages.relations_of(store, doc_id))
+    return replace(view, relations=pages.relations_of(store, doc_id), graph=graph.document_graph(store, doc_id))
 
 
 _views = render.LRU(64)
@@ -421,6 +439,75 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
     ) -> Response:
         params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page, offset)
         return await _search_json(pool, params)
+
+    def existing(store: Store, doc_id: str) -> None:
+        if store.document(doc_id, with_provisions=False) is None:
+            raise _not_found(f"no document with id {doc_id!r}")
+
+    @app.get(
+        "/api/documents/{doc_id}/references",
+        tags=tags,
+        response_model=list[schemas.Reference],
+        responses=ERRORS,
+        summary="What a document cites: texts in the corpus (and the article named) or external, in text order",
+    )
+    def api_references(doc_id: DocId) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            return JSONBody(graph.references_data(store, doc_id))
+
+    @app.get(
+        "/api/documents/{doc_id}/cited-by",
+        tags=tags,
+        response_model=schemas.CitedBy,
+        responses=ERRORS,
+        summary="Who cites a document, and which documents promulgate, explain, review, repeal … it",
+    )
+    def api_cited_by(doc_id: DocId) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            return JSONBody(graph.cited_by_data(store, doc_id))
+
+    @app.get(
+        "/api/documents/{doc_id}/status",
+        tags=tags,
+        response_model=schemas.StatusAnswer,
+        responses=ERRORS,
+        summary="Whether a document is in force on a day (status null: a text without force of its own)",
+    )
+    def api_status(doc_id: DocId, as_of: AsOfQ = None) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            return JSONBody({"document_id": doc_id, "status": graph.status_data(store, doc_id, as_of)})
+
+    @app.get(
+        "/api/documents/{doc_id}/figures",
+        tags=tags,
+        response_model=list[schemas.Figure],
+        responses=ERRORS,
+        summary="Numeric targets and achievements of a plan or report (suspect: may have lost a decimal point)",
+    )
+    def api_figures(doc_id: DocId) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            return JSONBody(graph.figures_data(store, doc_id))
+
+    @app.get(
+        "/api/duties",
+        tags=tags,
+        response_model=schemas.DutyList,
+        responses=ERRORS,
+        summary="Who must do what by when: duties of an agency or official and/or of a document",
+    )
+    def api_duties(
+        agency: AgencyQ = None,
+        document: DocumentQ = None,
+        role: RoleQ = None,
+        page: PageQ = 1,
+        per_page: PerPageQ = 50,
+    ) -> Response:
+        with pool.store() as store:
+            return JSONBody(graph.duties_data(store, agency, document, role, page, per_page))
 
     @app.get("/api/stats", tags=tags, response_model=schemas.Stats, summary="Counts of the corpus")
     def api_stats() -> Response:
@@ -640,6 +727,48 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
             lines_html=render.source_lines_html(data, selected),
             json_url=_twin(request),
             q="",
+        )
+        return HTMLResponse(html)
+
+    def duties_data(agency, document, role, page, per_page) -> dict[str, Any]:
+        with pool.store() as store:
+            return graph.duties_data(store, agency, document, role, page, per_page)
+
+    @app.get(
+        "/duties.json",
+        tags=tags,
+        response_model=schemas.DutyList,
+        responses=ERRORS,
+        summary="JSON twin of the duties page",
+    )
+    def duties_json(
+        agency: AgencyQ = None, document: DocumentQ = None, role: RoleQ = None, page: PageQ = 1, per_page: PerPageQ = 50
+    ) -> Response:
+        return JSONBody(duties_data(agency, document, role, page, per_page))
+
+    @app.get(
+        "/duties",
+        tags=tags,
+        response_class=HTMLResponse,
+        responses=HTML_ERRORS,
+        summary="Who must do what by when: the duties of an agency or official",
+    )
+    def duties_page(
+        request: Request,
+        agency: AgencyQ = None,
+        document: DocumentQ = None,
+        role: RoleQ = None,
+        page: PageQ = 1,
+        per_page: PerPageQ = 50,
+    ) -> Response:
+        data = duties_data(agency, document, role, page, per_page)
+        kept = {k: v for k, v in (("agency", agency), ("document", document), ("role", role)) if v}
+        html = render.render(
+            "duties.html",
+            data=data,
+            json_url=_twin(request),
+            q="",
+            page_link=lambda n: render.url("/duties", kept | ({"page": n} if n > 1 else {})),
         )
         return HTMLResponse(html)
 

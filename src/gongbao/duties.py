@@ -31,7 +31,7 @@ _FIELD_ROLES = {
 }  # fmt: skip
 _FIELD = re.compile(rf"^\s*({'|'.join(_FIELD_ROLES)})\s*[：:]\s*(.+)$")
 _KEYWORDS = re.compile(r"负责|责任单位|责任部门|牵头")
-_ASSIGNS = re.compile(r"[（(][^）)]*(?:负责|责任单位|责任部门|牵头|落实)")  # a bracket that may assign (quick test)
+_ASSIGNS = re.compile(r"负责|责任单位|责任部门|牵头|落实")  # words of an assignment (a quick test)
 _GROUP = re.compile(r"^以上(?:各项)?(?:责任单位|责任部门)?\s*[：:]?")
 _BLANKET = re.compile(r"以下(?:各项)?(?:[^，。,]{0,6})?均需(.{2,20}?)落实[，,]?\s*不再(?:逐一)?列出")
 _SUFFIX = re.compile(
@@ -91,7 +91,7 @@ def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
     for i, unit in enumerate(units):
         if unit.fields:
             out += _field_duties(unit, region)
-        if _ASSIGNS.search(unit.text):
+        if ("（" in unit.text or "(" in unit.text) and _ASSIGNS.search(unit.text):
             out += _inline_duties(unit, region, units[group_start : i + 1], blanket)
             if "以上" in unit.text and any(_GROUP.match(b) for b in _brackets(unit.text)):
                 group_start = i + 1
@@ -117,7 +117,7 @@ def _units(doc: Document) -> list[_Unit]:
         if p.kind in ("article", "paragraph", "heading", "block", "item") and not (
             p.kind == "article" and p.id in has_paragraphs
         ):
-            text = "".join(x for x in (p.heading, p.text) if x) if p.kind == "heading" else p.text
+            text = " ".join(x for x in (p.heading, p.text) if x) if p.kind == "heading" else p.text
             unit = _Unit(p, text, p.end_line)
             units.append(unit)
             if p.kind == "heading":

@@ -92,8 +92,10 @@ def duties(
 
 
 def agencies(db: apsw.Connection) -> list[tuple[str, str | None, int]]:
-    """Every agency with duties: (normalised name, level, number of duties)."""
-    return db.execute("SELECT agency, level, count(*) FROM duties GROUP BY agency, level ORDER BY 3 DESC, 1").fetchall()
+    """Every agency with duties (officials left out): (normalised name, level, number of duties), most first."""
+    return db.execute(
+        "SELECT agency, level, count(*) FROM duties WHERE role != 'leader' GROUP BY agency, level ORDER BY 3 DESC, 1"
+    ).fetchall()
 
 
 def figures(db: apsw.Connection, document_id: str) -> list[dict[str, Any]]:

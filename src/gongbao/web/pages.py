@@ -94,6 +94,8 @@ class DocumentView:
     by_id: dict[str, Node]
     toc: list[dict[str, Any]]
     relations: dict[str, list[dict[str, Any]]]
+    # status today, references, duties and figures (graph.document_graph): read fresh, not cached with the tree
+    graph: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -105,7 +107,10 @@ class DocumentView:
             "toc": self.toc,
             "provisions": [n.to_dict() for n in self.roots],
             "relations": self.relations,
-            "references": doc.references,
+            "status": self.graph.get("status"),
+            "references": self.graph.get("references", doc.references),
+            "duties": self.graph.get("duties", []),
+            "figures": self.graph.get("figures", []),
         }
 
 
@@ -344,13 +349,14 @@ def _search_dict(params: SearchParams, offset: int, **parts: Any) -> dict[str, A
 
 @dataclass
 class DocumentFilters:
-    """What the document list can be narrowed by.  A new filter (e.g. `status`, once the store can select by
-    it) is one field here, one entry in `store_args`, and one query parameter in `api.document_filters`."""
+    """What the document list can be narrowed by.  A new filter is one field here, one entry in `store_args`
+    (unless, like `status`, it is computed rather than stored), and one query parameter in `api.document_filters`."""
 
     type: str | None = None
     issuer: str | None = None
     year: int | None = None
     file: str | None = None
+    status: str | None = None  # 现行有效 …: the status today
 
     def store_args(self) -> dict[str, Any]:
         return {"doc_type": self.type or None, "issuer": self.issuer or None, "year": self.year, "file": self.file}
@@ -361,17 +367,25 @@ class DocumentFilters:
 
 
 def documents_data(store: Store, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    from .graph import ids_with_status, with_status  # (graph builds on this module)
+
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     args = filters.store_args()
-    total = store.count_documents(**args)
-    docs = store.list_documents(**args, limit=per_page, offset=(page - 1) * per_page)
+    if filters.status:  # computed for a day, not stored: select among the documents the other filters keep
+        ids = ids_with_status(store, [d.id for d in store.list_documents(**args)], filters.status)
+        total = len(ids)
+        page_ids = ids[(page - 1) * per_page : page * per_page]
+        docs = [d for d in (store.document(i, with_provisions=False) for i in page_ids) if d]
+    else:
+        total = store.count_documents(**args)
+        docs = store.list_documents(**args, limit=per_page, offset=(page - 1) * per_page)
     return {
         "filters": dict(filters.__dict__),
         "total": total,
         "page": page,
         "per_page": per_page,
         "pages": math.ceil(total / per_page),
-        "documents": [summary(d) for d in docs],
+        "documents": with_status(store, [summary(d) for d in docs]),
     }
 
 

@@ -20,9 +20,10 @@ from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
 from ..search import analyze
+from ..status import STATUSES
 from .pages import DocumentView, Node, source_url
 
-ASSET_VERSION = "1"
+ASSET_VERSION = "2"
 DATE_LABELS = {
     "adopted": "通过",
     "issued": "印发",
@@ -50,7 +51,40 @@ RELATION_LABELS = {
     "repeals": "废止",
     "cites": "引用",
 }
-FILTER_LABELS = {"type": "类型", "issuer": "发布机关", "year": "年份", "file": "来源", "laws": "法规条文"}
+FILTER_LABELS = {
+    "type": "类型",
+    "issuer": "发布机关",
+    "year": "年份",
+    "file": "来源",
+    "laws": "法规条文",
+    "status": "效力",
+}
+STATUS_LABELS = {"unknown": "效力未知"}
+# a CSS class per status (in force, not yet, changed, ended, unknown)
+STATUS_CLASSES = {"现行有效": "in-force", "尚未施行": "pending", "已被修改": "changed", "部分失效": "changed",
+                  "已废止": "ended", "unknown": "unknown"}  # fmt: skip
+ROLE_LABELS = {"leader": "责任领导", "lead": "牵头", "cooperate": "配合", "responsible": "负责"}
+
+
+def status_reason(st: dict[str, Any]) -> str:
+    """The reason of a status, in Chinese."""
+    since, expires = st.get("since") or "", ""
+    reason = st.get("reason", "")
+    if "validity period ended" in reason:
+        return f"有效期至 {since} 届满"
+    if "repealed" in reason:
+        return f"{since} 起被废止"
+    if "amended" in reason:
+        return f"{since} 起已被修改"
+    if reason.startswith("takes effect"):
+        return f"将于 {reason.rsplit(' ', 1)[-1]} 施行"
+    if reason.startswith("in force since"):
+        if "valid until" in reason:
+            expires = "，有效期至 " + reason.rsplit(" ", 1)[-1]
+        return f"自 {since} 起施行{expires}"
+    return "未载明施行日期"
+
+
 FACET_LABELS = {
     "doc_type": ("类型", "type"),
     "issuer": ("发布机关", "issuer"),
@@ -153,6 +187,11 @@ env.globals.update(
     FACET_LABELS=FACET_LABELS,
     note_zh=note_zh,
     asset_version=ASSET_VERSION,
+    STATUSES=STATUSES,
+    STATUS_LABELS=STATUS_LABELS,
+    STATUS_CLASSES=STATUS_CLASSES,
+    STATUS_REASON=status_reason,
+    ROLE_LABELS=ROLE_LABELS,
 )
 
 

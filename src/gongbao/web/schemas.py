@@ -34,6 +34,7 @@ class DocumentSummary(BaseModel):
     date: str | None = Field(description="The date a list sorts by: issued, else adopted, delivered …")
     source: SourceRef
     url: str = Field(description="The document page.")
+    status: str | None = Field(None, description="Status today (lists only): 现行有效, 已废止 … or null.")
 
 
 class DocumentList(BaseModel):
@@ -84,12 +85,122 @@ class Relations(BaseModel):
     incoming: list[Relation]
 
 
+class Reference(BaseModel):
+    kind: str = Field(description="document (a 《…》 citation) or article (第X条 …).")
+    text: str = Field(description="As printed.")
+    provision_id: str | None = Field(None, description="Where it is cited (None: in the title).")
+    start_line: int
+    end_line: int
+    offset: int = Field(description="Character offset in the provision's text.")
+    title: str | None = Field(None, description="The cited text's title (an abbreviation resolved).")
+    key: str | None = None
+    target_id: str | None = Field(None, description="The cited document, when it is in the corpus.")
+    target_title: str | None = None
+    target_provision: str | None = Field(None, description="The cited article or paragraph.")
+    article: int | None = None
+    article_sub: int | None = None
+    paragraph: int | None = None
+    item: int | None = None
+    article_to: int | None = None
+    draft: int | None = Field(None, description="1: a draft is cited (its article numbers are the draft's).")
+    nested: int | None = Field(None, description="1: a 〈…〉 inside a citation.")
+    external: bool = Field(description="A text that is not in the corpus.")
+    url: str | None = None
+
+
+class Citing(BaseModel):
+    document_id: str
+    title: str
+    provision_id: str | None
+    text: str
+    target_provision: str | None
+    start_line: int
+    end_line: int
+    file: str
+    url: str
+
+
+class CitedBy(BaseModel):
+    cited_by: list[Citing]
+    relations: list[Relation]
+
+
+class StatusInfo(BaseModel):
+    status: str = Field(description="尚未施行, 现行有效, 已被修改, 已废止, 部分失效 or unknown.")
+    label: str
+    as_of: str
+    reason: str
+    since: str | None = None
+    by: str | None = Field(None, description="The document that repealed or amended it.")
+    by_url: str | None = None
+
+
+class StatusAnswer(BaseModel):
+    document_id: str
+    status: StatusInfo | None
+
+
+class Duty(BaseModel):
+    agency: str = Field(description="Normalised agency name, or an official's name (role leader).")
+    agency_key: str
+    as_printed: str
+    level: str | None = Field(None, description="province, city, county, township.")
+    role: str = Field(description="leader, lead, cooperate or responsible.")
+    task: str
+    deadline: str | None = None
+    deadline_text: str | None = None
+    provision_id: str | None = None
+    start_line: int
+    end_line: int
+    document_id: str
+    title: str
+    file: str
+    url: str
+    source_url: str
+
+
+class AgencyCount(BaseModel):
+    agency: str
+    level: str | None
+    count: int
+
+
+class DutyList(BaseModel):
+    agency: str
+    document_id: str | None
+    role: str | None
+    total: int
+    page: int
+    per_page: int
+    pages: int
+    duties: list[Duty]
+    agencies: list[AgencyCount]
+
+
+class Figure(BaseModel):
+    subject: str
+    value: float
+    unit: str | None = None
+    change: str | None = None
+    year: int | None = None
+    baseline_year: int | None = None
+    text: str
+    suspect: str | None = Field(None, description="Why the value may be damaged (a lost decimal point).")
+    provision_id: str | None = None
+    start_line: int
+    end_line: int
+    url: str
+
+
 class DocumentDetail(BaseModel):
     document: DocumentSummary
     toc: list[TocEntry]
     provisions: list[ProvisionNode] = Field(description="The provision tree, in document order.")
     relations: Relations
-    references: list[dict[str, Any]]
+    status: StatusInfo | None = Field(description="Status today; null for texts without force of their own.")
+    references: list[Reference]
+    duties: list[Duty]
+    figures: list[Figure]
 
 
 class PathEntry(BaseModel):
