@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -31,6 +32,7 @@ _FIELD_ROLES = {
 }  # fmt: skip
 _FIELD = re.compile(rf"^\s*({'|'.join(_FIELD_ROLES)})\s*[：:]\s*(.+)$")
 _KEYWORDS = re.compile(r"负责|责任单位|责任部门|牵头")
+_ANY_DUTY = re.compile(r"负责|责任|牵头|配合单位|落实")  # a document without these words assigns nothing
 _ASSIGNS = re.compile(r"负责|责任单位|责任部门|牵头|落实")  # words of an assignment (a quick test)
 _GROUP = re.compile(r"^以上(?:各项)?(?:责任单位|责任部门)?\s*[：:]?")
 _BLANKET = re.compile(r"以下(?:各项)?(?:[^，。,]{0,6})?均需(.{2,20}?)落实[，,]?\s*不再(?:逐一)?列出")
@@ -68,6 +70,18 @@ class Duty:
         return d
 
 
+class _Lazy:
+    """A value made on first use."""
+
+    def __init__(self, make: Callable[[], Any]):
+        self._make, self._value = make, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._value is None:
+            self._value = self._make()
+        return getattr(self._value, name)
+
+
 @dataclass
 class _Unit:
     """A task as a reader sees it: a numbered heading with the paragraphs that continue it (hard wraps the cleaner
@@ -83,7 +97,10 @@ class _Unit:
 
 
 def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
-    region = region or region_of(doc.issuer, doc.title, " ".join(p.text for p in doc.provisions[:40]))
+    if not any(_ANY_DUTY.search(p.text) for p in doc.provisions):
+        return []
+    # read off the document only when a name needs it (省/市 prefixes): most documents have none
+    region = region or _Lazy(lambda: region_of(doc.issuer, doc.title, " ".join(p.text for p in doc.provisions[:40])))
     units = _units(doc)
     out: list[Duty] = []
     blanket: list[tuple[int, str]] = []  # (from line, agencies) of 以下均需…落实

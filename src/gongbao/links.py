@@ -112,17 +112,17 @@ def _text_units(doc: Document) -> list[Provision]:
     return out
 
 
-def find_references(doc: Document) -> list[Reference]:
+def find_references(doc: Document, units: list[Provision] | None = None) -> list[Reference]:
     ctx = _Context(doc)
     out: list[Reference] = []
     title_lines = (doc.source.start_line, doc.source.start_line)
     out += _citations(doc.title, None, title_lines, ctx)
     by_id = {p.id: p for p in doc.provisions}
-    for p in _text_units(doc):
+    for p in units if units is not None else _text_units(doc):
         text = p.text if p.kind != "heading" else " ".join(x for x in (p.heading, p.text) if x)
         if "《" in text or "以下简称" in text:
             out += _citations(text, p, (p.start_line, p.end_line), ctx)
-        if "条" in text or "款" in text:
+        if ("第" in text and ("条" in text or "款" in text)) or "前" in text or "本条" in text or "本款" in text:
             out += _article_refs(text, p, ctx, by_id)
     return out
 
@@ -173,12 +173,14 @@ def _citations(text: str, p: Provision | None, lines: tuple[int, int], ctx: _Con
 def _article_refs(text: str, p: Provision, ctx: _Context, by_id: dict[str, Provision]) -> list[Reference]:
     out = []
     legal = ctx.doc.has_articles
-    for m in _NUMBER_LIST.finditer(text):  # 第4、8、25、26条
+    spans = []
+    numbered = "第" in text
+    for m in _NUMBER_LIST.finditer(text) if numbered else ():  # 第4、8、25、26条
         target = _whose(text, m.start(), ctx, legal)
         for n in re.split(r"[、,，]", m.group(1)):
             out.append(_article_ref(m.group(0), p, m.start(), target, zh_to_int(n)))
-    spans = [(m.start(), m.end()) for m in _NUMBER_LIST.finditer(text)]
-    for m in _ARTICLE.finditer(text):
+        spans.append((m.start(), m.end()))
+    for m in _ARTICLE.finditer(text) if numbered else ():
         if any(s <= m.start() < e for s, e in spans) or _is_own_label(p, m):
             continue  # inside 第4、8、25条, a range's end or a list already read
         target = _whose(text, m.start(), ctx, legal)
@@ -197,10 +199,8 @@ def _article_refs(text: str, p: Provision, ctx: _Context, by_id: dict[str, Provi
             pos += more.end()
             more = _MORE_ARTICLES.match(text[pos:])
         spans.append((m.start(), pos))
-    for m in _THIS_ARTICLE.finditer(text):
-        if p.kind not in ("paragraph", "article"):
-            continue
-        out.append(_relative_ref(m.group(0), p, m.start(), by_id))
+    if p.kind in ("paragraph", "article"):
+        out += [_relative_ref(m.group(0), p, m.start(), by_id) for m in _THIS_ARTICLE.finditer(text)]
     return [r for r in out if r is not None]
 
 
@@ -339,7 +339,7 @@ _BASES = re.compile(
 _PROMULGATING_TYPES = frozenset({"公告", "令", "命令"})
 
 
-def find_relations(doc: Document, refs: list[Reference]) -> list[Relation]:
+def find_relations(doc: Document, refs: list[Reference], units: list[Provision] | None = None) -> list[Relation]:
     """Relations a document states by its title and in its own sentences (targets resolved later)."""
     out: list[Relation] = []
     start = doc.source.start_line
@@ -350,7 +350,9 @@ def find_relations(doc: Document, refs: list[Reference]) -> list[Relation]:
             out += [Relation(kind, t, title_key(t), doc.title, start, start) for t in re.split(r"》、?《", m.group(1))]
             break
     acts = doc.doc_type not in REPORTING_TYPES  # a report that quotes a repeal does not repeal anything
-    for p in _text_units(doc):
+    for p in units if units is not None else _text_units(doc):
+        if "《" not in p.text:
+            continue
         for sentence in _SENTENCE.findall(p.text):
             cited = [c.group(1) for c in _CITATION.finditer(sentence)]
             if not cited:
@@ -463,10 +465,11 @@ def link_issue(docs: list[Document]) -> None:
     resolved against the whole corpus by the store)."""
     relations: dict[str, list[Relation]] = {}
     for doc in docs:
-        refs = find_references(doc)
+        units = _text_units(doc)
+        refs = find_references(doc, units)
         resolve_internal(doc, refs)
         doc.references = [r.to_dict() for r in refs]
-        relations[doc.id] = find_relations(doc, refs)
+        relations[doc.id] = find_relations(doc, refs, units)
     resolve_neighbours(docs, relations)
     for doc in docs:
         doc.relations = [r.to_dict() for r in relations[doc.id]]

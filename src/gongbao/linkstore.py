@@ -67,14 +67,12 @@ _REF_COLUMNS = ("provision_id", "kind", "text", "title", "key", "target_id", "ta
                 "article_sub", "paragraph", "item", "article_to", "draft", "nested", "start_line", "end_line",
                 "offset")  # fmt: skip
 
-# the best document for a key, seen from a citing document: with the 文号 cited, if one is (not a namesake with
-# another number), in the citing file, with articles, the earliest
-_BEST = (
+# the documents a key names, best first, seen from a citing file: with the 文号 cited, if one is (not a namesake
+# with another number), in the citing file, with articles, the earliest
+_CANDIDATES = (
     "SELECT k.document_id FROM document_keys k JOIN documents t ON t.id = k.document_id "
-    "WHERE k.key = {key} AND k.document_id != {src} AND ({number} IS NULL OR t.doc_number IS NULL "
-    "OR t.doc_number = {number}) "
-    "ORDER BY t.doc_number IS {number} DESC, t.file = (SELECT file FROM documents WHERE id = {src}) DESC, "
-    "t.has_articles DESC, t.rowid LIMIT 1"
+    "WHERE k.key = :key AND (:number IS NULL OR t.doc_number IS NULL OR t.doc_number = :number) "
+    "ORDER BY t.doc_number IS :number DESC, t.file = :file DESC, t.has_articles DESC, t.rowid LIMIT 2"
 )
 
 
@@ -87,7 +85,7 @@ def insert(db: apsw.Connection, doc: Document) -> None:
     db.executemany("INSERT INTO document_keys VALUES (?, ?)", [(k, doc.id) for k in document_keys(doc)])
     db.executemany(
         f"INSERT INTO refs (document_id, {', '.join(_REF_COLUMNS)}) VALUES (?{', ?' * len(_REF_COLUMNS)})",
-        [(doc.id, *(_ref_value(r, c) for c in _REF_COLUMNS)) for r in doc.references],
+        [(doc.id, *_ref_row(r)) for r in doc.references],
     )
     db.executemany(
         "INSERT INTO relations (document_id, type, target_id, target_title, target_key, target_number, evidence, "
@@ -109,53 +107,92 @@ def insert(db: apsw.Connection, doc: Document) -> None:
     )
 
 
-def _ref_value(ref: dict[str, Any], column: str) -> Any:
-    if column == "target_id":
-        return ref.get("target")
-    if column in ("draft", "nested"):
-        return int(bool(ref.get(column)))
-    return ref.get(column)
+_REF_KEYS = tuple("target" if c == "target_id" else c for c in _REF_COLUMNS)
+_FLAGS = tuple(i for i, c in enumerate(_REF_COLUMNS) if c in ("draft", "nested"))
+
+
+def _ref_row(ref: dict[str, Any]) -> list[Any]:
+    row = [ref.get(k) for k in _REF_KEYS]
+    for i in _FLAGS:
+        row[i] = int(bool(row[i]))
+    return row
 
 
 def resolve(db: apsw.Connection, file: str, replaced: list[str]) -> None:
     """Resolve what the new file cites, what was waiting for it, and what pointed to documents of its old version
-    (`replaced`, ids that may be gone now) — inside the ingest transaction."""
-    keys = [r[0] for r in db.execute(
+    (`replaced`, ids that may be gone now) — inside the ingest transaction.  A reference already resolved keeps
+    its target when another text with the same title arrives."""
+    new_keys = [r[0] for r in db.execute(
         "SELECT DISTINCT k.key FROM document_keys k JOIN documents d ON d.id = k.document_id WHERE d.file = ?",
         (file,))]  # fmt: skip
-    for table, values in (("new_keys", keys), ("replaced_ids", replaced)):
-        db.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (value TEXT PRIMARY KEY)")
-        db.execute(f"DELETE FROM {table}")
-        db.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?)", [(v,) for v in values])
-    affected = (
-        "(key IN (SELECT value FROM new_keys) OR document_id IN (SELECT id FROM documents WHERE file = :file) "
-        "OR target_id IN (SELECT value FROM replaced_ids))"
+    best = _Ranker(db)
+    for table, key_column, number in (("refs", "key", "NULL"), ("relations", "target_key", "target_number")):
+        rows = _to_resolve(db, table, key_column, number, file, new_keys, replaced)
+        updates = []
+        for rowid, citing, citing_file, key, cited_number, current in rows:
+            keep = table == "relations" and current and _exists(db, current)  # (set by the issue's neighbours)
+            updates.append((current if keep else best(key, cited_number, citing_file, citing), rowid))
+        if table == "refs":
+            db.executemany("UPDATE refs SET target_id = ?, target_provision = NULL WHERE rowid = ?", updates)
+            _point_at_articles(db, [rowid for _target, rowid in updates])
+        else:
+            db.executemany("UPDATE relations SET target_id = ? WHERE rowid = ?", updates)
+
+
+def _to_resolve(db, table, key_column, number, file, new_keys, replaced) -> list[tuple]:
+    """(rowid, citing document, its file, key, cited 文号, current target) of the rows to resolve again."""
+    select = (
+        f"SELECT r.rowid, r.document_id, d.file, r.{key_column}, {number}, r.target_id FROM {table} r "
+        "JOIN documents d ON d.id = r.document_id "
     )
-    db.execute(
-        f"UPDATE refs SET target_id = ({_BEST.format(key='refs.key', src='refs.document_id', number='NULL')}), "
-        f"target_provision = NULL WHERE key IS NOT NULL AND {affected}",
-        {"file": file},
-    )
-    db.execute(
+    rows = db.execute(select + f"WHERE d.file = ? AND r.{key_column} IS NOT NULL", (file,)).fetchall()
+    for chunk in _chunks(new_keys):  # waiting for a title the new file has (+: look up by key, not by the NULLs)
+        marks = ",".join("?" * len(chunk))
+        rows += db.execute(select + f"WHERE r.{key_column} IN ({marks}) AND +r.target_id IS NULL AND d.file != ?",
+                           (*chunk, file)).fetchall()  # fmt: skip
+    for chunk in _chunks(replaced):  # pointing into the file's old version
+        marks = ",".join("?" * len(chunk))
+        rows += db.execute(select + f"WHERE r.target_id IN ({marks}) AND d.file != ? AND r.{key_column} IS NOT NULL",
+                           (*chunk, file)).fetchall()  # fmt: skip
+    return list({r[0]: r for r in rows}.values())
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _exists(db: apsw.Connection, doc_id: str) -> bool:
+    return db.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+
+
+class _Ranker:
+    """The best document for a key, seen from a citing document (never itself); one query per key, file and 文号."""
+
+    def __init__(self, db: apsw.Connection):
+        self.db = db
+        self.cache: dict[tuple, list[str]] = {}
+
+    def __call__(self, key: str, number: str | None, file: str, citing: str) -> str | None:
+        found = self.cache.get((key, number, file))
+        if found is None:
+            args = {"key": key, "number": number, "file": file}
+            found = self.cache[(key, number, file)] = [r[0] for r in self.db.execute(_CANDIDATES, args)]
+        return next((d for d in found if d != citing), None)  # (the query keeps two: one may be the citing one)
+
+
+def _point_at_articles(db: apsw.Connection, rowids: list[int]) -> None:
+    """第X条 (第Y款) of a resolved, adopted text → its provision."""
+    db.executemany(
         "UPDATE refs SET target_provision = (SELECT p.id FROM provisions p WHERE p.document_id = refs.target_id "
         "AND p.kind = 'article' AND p.number = refs.article ORDER BY p.seq LIMIT 1) "
-        f"WHERE kind = 'article' AND target_id IS NOT NULL AND key IS NOT NULL AND draft = 0 AND {affected}",
-        {"file": file},
+        "WHERE rowid = ? AND kind = 'article' AND target_id IS NOT NULL AND draft = 0",
+        [(r,) for r in rowids],
     )
-    db.execute(  # 第X条第Y款: the paragraph, when the article has it
-        "UPDATE refs SET target_provision = target_provision || '__para_' || paragraph WHERE paragraph IS NOT NULL "
-        "AND instr(target_provision, '__para_') = 0 AND EXISTS (SELECT 1 FROM provisions p WHERE p.document_id = "
-        f"refs.target_id AND p.id = refs.target_provision || '__para_' || refs.paragraph) AND {affected}",
-        {"file": file},
-    )
-    rel_affected = affected.replace("key IN", "target_key IN")
-    _best_relation = _BEST.format(key="relations.target_key", src="relations.document_id",
-                                  number="relations.target_number")  # fmt: skip
-    db.execute(
-        "UPDATE relations SET target_id = coalesce(CASE WHEN target_id IN (SELECT id FROM documents) THEN target_id "
-        f"END, ({_best_relation})) "
-        f"WHERE target_key IS NOT NULL AND {rel_affected}",
-        {"file": file},
+    db.executemany(  # 第X条第Y款: the paragraph, when the article has it
+        "UPDATE refs SET target_provision = target_provision || '__para_' || paragraph WHERE rowid = ? "
+        "AND paragraph IS NOT NULL AND instr(target_provision, '__para_') = 0 AND EXISTS (SELECT 1 FROM provisions p "
+        "WHERE p.document_id = refs.target_id AND p.id = refs.target_provision || '__para_' || refs.paragraph)",
+        [(r,) for r in rowids],
     )
 
 

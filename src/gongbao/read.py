@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import unicodedata
+import re
 from pathlib import Path
 
 from .model import SourceText
@@ -55,10 +55,15 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple[str, 
     raise ReadError(path, "cannot decode: not UTF-8, UTF-16 (with BOM) or GB18030/GBK")
 
 
+# the control characters (Unicode category Cc) a text file does not contain
+_CONTROLS = re.compile(
+    "[" + "".join(re.escape(chr(c)) for c in [*range(32), *range(127, 160)] if chr(c) not in _ALLOWED_CONTROLS) + "]"
+)
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:20000]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
-    return controls > max(2, len(sample) // 100)
+    return len(_CONTROLS.findall(sample)) > max(2, len(sample) // 100)  # control characters (category Cc)
 
 
 def split_lines(text: str) -> tuple[str, ...]:

@@ -68,6 +68,8 @@ def expiry(doc: Document) -> str | None:
     if planned:
         return planned
     for p in doc.provisions:
+        if "有效期" not in p.text and "试行期" not in p.text:
+            continue
         m = _VALID_UNTIL.search(p.text)
         if m:
             return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
