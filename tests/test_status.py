@@ -100,3 +100,12 @@ def test_status_command(cli, tmp_path: Path) -> None:
     assert notice["status"] is None  # a 公告 has no force of its own; the law it promulgates has
     bad = cli("status", "山西省民营经济发展促进条例", "--as-of", "next year")
     assert bad.exit_code == 2 and "--as-of" in bad.output
+
+
+def test_show_prints_the_status_and_the_relations(cli, tmp_path: Path) -> None:
+    assert cli("ingest", write(tmp_path, "law.txt", gazette(PROMULGATION))).exit_code == 0
+    shown = cli("show", "山西省民营经济发展促进条例").output
+    assert "现行有效" in shown  # in force since 2024-01-01
+    assert "promulgates ← 山西省人民代表大会常务委员会公告" in shown
+    data = json.loads(cli("show", "山西省民营经济发展促进条例", "--json").output)
+    assert data["status"]["status"] == "现行有效" and data["relations"] == []

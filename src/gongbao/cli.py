@@ -153,24 +153,22 @@ def show(
 ) -> None:
     """Show one document: metadata and outline."""
     with _open(db) as store:
-        doc = store.document(doc_id)
-        if doc is None:
-            every = store.list_documents()
-            matches = [d for d in every if doc_id in (d.title, d.inner_title)]
-            matches = matches or [d for d in every if doc_id in d.title or doc_id in (d.inner_title or "")]
-            if len(matches) != 1:
-                hint = f"; {len(matches)} titles contain it, give an id" if matches else ""
-                err.print(f"[red]error:[/red] no document {escape(doc_id)!r}{hint}")
-                raise typer.Exit(1)
-            doc = store.document(matches[0].id)
-    assert doc is not None
+        try:
+            doc = store.find_document(doc_id)
+        except LookupError as e:
+            err.print(f"[red]error:[/red] {escape(str(e))}")
+            raise typer.Exit(1) from None
+        status = store.status_of(doc.id)
+        relations = store.relations_of(doc.id)
     if as_json:
-        print(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
+        data = doc.to_dict()
+        data["status"] = status.to_dict() if status else None  # as in the export
+        print(json.dumps(data, ensure_ascii=False, indent=1))
         return
-    print_outline(doc)
+    print_outline(doc, status=status, relations=relations)
 
 
-def print_outline(doc: Document, max_text: int = 36) -> None:
+def print_outline(doc: Document, max_text: int = 36, status=None, relations: dict | None = None) -> None:
     out.print(f"[bold]{escape(doc.title)}[/bold]")
     if doc.inner_title:
         out.print(f"  印发: 《{escape(doc.inner_title)}》")
@@ -181,9 +179,14 @@ def print_outline(doc: Document, max_text: int = 36) -> None:
         ("文号", doc.doc_number),
         ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
         ("source", f"{doc.source.file} lines {doc.source.start_line}-{doc.source.end_line}"),
+        ("status", f"{status.status} ({status.reason})" if status else None),
     ):
         if value:
             out.print(f"  {key:7} {escape(str(value))}")
+    for side, arrow in (("outgoing", "→"), ("incoming", "←")):
+        for r in (relations or {}).get(side, []):
+            where = r["document_id"] or "not in the corpus"
+            out.print(f"  {r['type']:11} {arrow} {escape(r['title'] or '')}  [dim]{where}[/dim]")
     depth = {None: 0}
     for p in doc.provisions:
         depth[p.id] = depth.get(p.parent, 0) + 1
