@@ -153,6 +153,8 @@ def test_deadlines_are_normalised() -> None:
     assert deadline("2023年6月底前出台办法")[0] == "2023-06-30"
     assert deadline("2024年2月29日前报送")[0] == "2024-02-29"
     assert deadline("2023年上半年完成")[0] == "2023-06-30"
+    assert deadline("“十四五”期间建成")[0] == "2025-12-31"  # the plan period's last year
+    assert deadline("十五五时期完成")[0] == "2030-12-31"
     assert deadline("应当自收到申请之日起5个工作日内作出决定") == (None, "自收到申请之日起5个工作日内")
     assert deadline("持续推进测试工作") == (None, None)
 

@@ -294,6 +294,14 @@ def make_paragraph(lines: Iterable[CleanLine]) -> Paragraph:
     )
 
 
+_SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences (and 。/；-separated clauses) of a paragraph, each with its closing mark."""
+    return _SENTENCE.findall(text)
+
+
 def join_lines(parts: Iterable[str]) -> str:
     """Join hard-wrapped lines: no separator, except between two Latin letters or digits."""
     out = ""

@@ -50,6 +50,16 @@ def strip_qualifiers(title: str) -> str:
         t = t2
 
 
+_PROMULGATES = re.compile(r"(?:印发|转发|批转|发布|颁布|公布)(.+?)的(?:通知|决定|命令|令|公告)$")
+_MARKS = re.compile(r"[\s《》〈〉“”\"'‘’<>«»‹›]")
+
+
+def promulgated_title(title: str) -> str | None:
+    """The title of the text a notice issues, without marks: 关于印发《X》的通知 → X."""
+    m = _PROMULGATES.search(_MARKS.sub("", title))
+    return m.group(1) if m else None
+
+
 def title_type(title: str) -> str | None:
     """The type word a title ends with, or None when it ends with none."""
     t = strip_qualifiers(title)

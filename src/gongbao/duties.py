@@ -21,8 +21,9 @@ from functools import lru_cache
 from typing import Any
 
 from .agencies import Region, normalize, region_of
+from .clean import sentences
 from .model import Document, Provision
-from .numerals import zh_to_int
+from .numerals import PLAN_PERIOD, plan_end_year, zh_to_int
 
 ROLES = ("leader", "lead", "cooperate", "responsible")
 _FIELD_ROLES = {
@@ -40,7 +41,6 @@ _SUFFIX = re.compile(
     r"(?:委员会|委|厅|局|办|办公室|院|部|会|政府|中心|集团|公司|支行|分行|联|署|所|站|队|处|管委会|协会|单位|部门|机构|"
     r"机关|银行|大学|学校|段|总队|支队|大队|领导小组)$"
 )
-_SENTENCE = re.compile(r"[^。；;！？]+[。；;！？]?")
 # a legal duty: a government body opening the sentence, then (within the clause) 负责
 _LEGAL = re.compile(
     r"^(?:由)?([^，。；：:“”]{0,40}(?:人民政府|主管部门|行政部门|有关部门|管理部门|工作部门|部门|机关|机构|委员会|"
@@ -174,7 +174,7 @@ def _legal_duties(unit: _Unit, region: Region) -> list[Duty]:
     out = []
     if "负责" not in unit.text:
         return out
-    for sentence in _SENTENCE.findall(unit.text):
+    for sentence in sentences(unit.text):
         clause = re.sub(
             r"^第[〇零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*", "", sentence
         ).lstrip()
@@ -309,7 +309,7 @@ _DEADLINES = (
     (re.compile(_YEAR + r"\s*(?:第)?([一二三四1-4])\s*季度"), "quarter"),
     (re.compile(r"(?:到|至|截至|于)\s*" + _YEAR), "year"),
     (re.compile(_YEAR + r"\s*(?:前|以前|之前)"), "year"),
-    (re.compile(r"“?十四五”?\s*(?:期间|时期|末)"), "plan"),
+    (PLAN_PERIOD, "plan"),
 )
 _RELATIVE = re.compile(
     r"((?:自|从|在|于)[^，。；,]{0,20}?(?:之日起|之日|后|起))?\s*(\d+|[一二三四五六七八九十百两]+)\s*个?\s*"
@@ -337,7 +337,7 @@ def deadline(text: str) -> tuple[str | None, str | None]:
 
 def _date(kind: str, m: re.Match[str]) -> str | None:
     if kind == "plan":
-        return "2025-12-31"  # the 14th five-year plan period ends with 2025
+        return f"{plan_end_year(m.group(0))}-12-31"
     year = int(m.group(1))
     if not 1949 <= year <= 2100:
         return None

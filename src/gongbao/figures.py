@@ -14,7 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .clean import sentences
 from .model import Document
+from .numerals import FIVE_YEAR_PLANS, PLAN_PERIOD, plan_end_year
 
 _CHANGE = (
     "增长|下降|降低|提高|提升|减少|增加|达到|超过|突破|完成|控制在|保持在|稳定在|不低于|不少于|不超过|不高于|"
@@ -33,9 +35,9 @@ _FIGURE = re.compile(
 _CLAUSE_START = re.compile(r"[，。；：:,;、]")
 _RELATIVE_SUBJECT = re.compile(r"(?:比|较)(?:上年|去年|上年同期|前三季度|年初)?(?:同期)?|同比|环比|分别")
 _TARGET_YEAR = re.compile(r"(?:到|至|在|于)?\s*(\d{4})\s*年(?:底|末)?")
-_PLAN = re.compile(r"“?十四五”?\s*(?:期间|时期|末)")
 _LEAD = re.compile(
-    r"^(?:到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?|全年|力争|其中|同比|全省|全市|累计|共|预计|“十四五”(?:时期|期间|末)?)+"
+    r"^(?:到\d{4}年(?:底|末)?|\d{4}年(?:底|末)?|全年|力争|其中|同比|全省|全市|累计|共|预计|"
+    + f"“?(?:{'|'.join(FIVE_YEAR_PLANS)})”?(?:时期|期间|末)?)+"
 )
 _CHANGES_OF_SHARE = ("增长", "下降", "降低", "提高", "提升", "减少", "增加", "压减", "削减")
 
@@ -69,7 +71,7 @@ def find_figures(doc: Document) -> list[Figure]:
     out = []
     for p in units:
         text = " ".join(x for x in (p.heading, p.text) if x)
-        for sentence in re.findall(r"[^。；!！？]+", text):
+        for sentence in sentences(text):
             out += _sentence_figures(sentence, p.id, p.start_line, p.end_line, default_year, lossy)
     return out
 
@@ -117,8 +119,8 @@ def _decimals_lost(body: str) -> bool:
 
 
 def _year(sentence: str, default: int | None) -> int | None:
-    if _PLAN.search(sentence):
-        return 2025  # the 14th five-year plan period ends with 2025
+    if m := PLAN_PERIOD.search(sentence):
+        return plan_end_year(m.group(0))
     without_baselines = re.sub(r"(?:比|较|同比)\s*\d{4}\s*年(?:底|末)?", "", sentence)
     years = [int(y) for y in _TARGET_YEAR.findall(without_baselines) if 1949 <= int(y) <= 2100]
     return max(years) if years else default

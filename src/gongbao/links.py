@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .clean import sentences
 from .doctypes import REPORTING_TYPES, title_type
 from .meta import normalize_doc_number
 from .model import Document, Provision
@@ -326,7 +327,6 @@ _TITLE_RELATIONS = (
     (re.compile(r"(?:交办|转报|转发|报送)((?!《).+)的函$"), "transmits"),  # 转报省财政厅关于《X》研究处理情况报告的函
 )
 _NUMBER_AFTER = re.compile(r"^[（(]([^（()）]{2,20}?〔\d{4}〕\d+号)[)）]")
-_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
 _PROMULGATION = re.compile(r"现予公布|现予公告|予以公布|现将.{0,60}公布")
 _REPEAL = re.compile(r"同时废止|予以废止|停止执行|不再执行")
 _BASIS_VERB = r"(?:贯彻落实|落实|贯彻|根据|依据|依照|按照)"
@@ -353,7 +353,7 @@ def find_relations(doc: Document, refs: list[Reference], units: list[Provision] 
     for p in units if units is not None else _text_units(doc):
         if "《" not in p.text:
             continue
-        for sentence in _SENTENCE.findall(p.text):
+        for sentence in sentences(p.text):
             cited = [c.group(1) for c in _CITATION.finditer(sentence)]
             if not cited:
                 continue

@@ -63,3 +63,13 @@ def first_date(text: str) -> str | None:
 
 def add_days(iso: str, days: int) -> str:
     return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+
+
+# the five-year plans and the last year of each (a plan named "十四五" runs 2021-2025)
+FIVE_YEAR_PLANS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
+PLAN_PERIOD = re.compile(r"“?(" + "|".join(FIVE_YEAR_PLANS) + r")”?\s*(?:期间|时期|末)")
+
+
+def plan_end_year(text: str) -> int | None:
+    """The last year of the five-year plan a text names (“十四五”期间 → 2025), or None."""
+    return next((year for name, year in FIVE_YEAR_PLANS.items() if name in text), None)

@@ -28,7 +28,7 @@ from .clean import (
     join_lines,
     starts_with_marker,
 )
-from .doctypes import ALL_TYPES, METADATA_TYPES, NORMATIVE_TYPES, strip_qualifiers, title_type
+from .doctypes import ALL_TYPES, METADATA_TYPES, NORMATIVE_TYPES, promulgated_title, strip_qualifiers, title_type
 from .model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
 from .numerals import DATE_ALONE, DATE_AT_START
 
@@ -42,7 +42,6 @@ _SERIAL = re.compile(rf"^[(（]?\s*第\s*[{ZH_NUM}\d]+\s*号\s*[)）]?$")
 _ANNEX_LABEL = re.compile(r"^附\s*(?:件|录)\s*\d{0,2}$")
 _TOC_HEAD = re.compile(r"^目\s*录$|^目\s*次$")
 _PLACEHOLDER = re.compile(r"X{2,}|\sX\s|第\s*X\s*号|[(（]\s+[)）]")
-_PROMULGATES = re.compile(r"(?:印发|转发|发布|颁布|公布)(.+?)的(?:通知|决定|命令|令|公告)$")
 _CLOSING = re.compile(
     r"请予审议|请一并予以审议|请审议|请予研究|报告完毕|特此公告|现予公告|特此通知|特此通告|此件公开发布|此件附件不公开"
 )
@@ -344,11 +343,6 @@ def _squeeze(s: str) -> str:
     return re.sub(r"[\s《》〈〉“”\"'‘’<>«»‹›]", "", s)
 
 
-def _promulgated_object(title: str) -> str | None:
-    m = _PROMULGATES.search(_squeeze(title))
-    return m.group(1) if m else None
-
-
 def _same_text(inner: str, obj: str) -> bool:
     a, b = _squeeze(inner), _squeeze(obj)
     if not a or not b:
@@ -365,7 +359,7 @@ def _absorb_inner_title(doc: DocumentSpan, tb: _TitleBlock, text: list[CleanLine
     t = text[tb.end + 1].text if tb.end + 1 < len(text) else ""
     if DOC_NUMBER_LINE.match(t) or _SERIAL.match(t):
         return False  # a 文号 or serial number: a document of its own
-    obj = _promulgated_object(doc.title)
+    obj = promulgated_title(doc.title)
     if obj is None or not _same_text(tb.title, obj):
         return False
     doc.inner_title = tb.title
@@ -377,7 +371,7 @@ def _find_inner_titles(docs: list[DocumentSpan], text: list[CleanLine]) -> None:
     """For 印发 notices whose promulgated text had no follower strong enough to be a title block."""
     by_number = {ln.number: idx for idx, ln in enumerate(text)}
     for doc in docs:
-        obj = _promulgated_object(doc.title)
+        obj = promulgated_title(doc.title)
         if doc.inner_title is not None or obj is None:
             continue
         i = by_number[doc.title_end] + 1

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, title_type
+from .doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, promulgated_title, title_type
 from .model import Document
-from .numerals import zh_to_int
+from .numerals import plan_end_year, zh_to_int
 
 STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "部分失效", "unknown")
 
@@ -25,7 +25,6 @@ _VALIDITY = re.compile(rf"(?:施行|实施|执行|试行)[，,、]?\s*(?:有效�
 _VALID_UNTIL = re.compile(r"有效期(?:至|截至|到)\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _PERIOD = re.compile(r"\d{4}\s*[—\-–－~至]\s*(\d{4})\s*年")
 _ONE_YEAR = re.compile(r"^(?:关于印发)?《?(\d{4})\s*年")
-_FIVE_YEAR_PLAN = {"十四五": 2025, "十三五": 2020, "十五五": 2030}
 
 
 def _plan_end(title: str) -> str | None:
@@ -38,7 +37,8 @@ def _plan_end(title: str) -> str | None:
         return f"{m.group(1)}-12-31"
     if m := _ONE_YEAR.match(t):
         return f"{m.group(1)}-12-31"
-    return next((f"{y}-12-31" for name, y in _FIVE_YEAR_PLAN.items() if name in t), None)
+    year = plan_end_year(t)
+    return f"{year}-12-31" if year else None
 
 
 _PARTLY = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条")
@@ -50,21 +50,15 @@ def has_force(doc: Document, has_articles: bool | None = None) -> bool:
     articles = doc.has_articles if has_articles is None else has_articles
     if articles and doc.doc_type not in REPORTING_TYPES:
         return True
-    kind = title_type(doc.inner_title or _issued(doc.title) or "") or doc.doc_type
+    kind = title_type(doc.inner_title or promulgated_title(doc.title) or "") or doc.doc_type
     return kind in NORMATIVE_TYPES or kind in POLICY_TYPES - {"决定", "要点", "工作要点"}
-
-
-def _issued(title: str) -> str | None:
-    """What a 通知 issues: 关于印发《X》的通知 → X."""
-    m = re.search(r"(?:印发|转发|批转|发布)(.+?)的通知$", re.sub(r"\s", "", title))
-    return m.group(1).strip("《》") if m else None
 
 
 def expiry(doc: Document) -> str | None:
     """The last day of a validity period the text states, counted from the day it took effect, or the end of the
     period a plan's title names (三年行动方案（2022—2024年） → 2024-12-31)."""
     start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("adopted")
-    planned = _plan_end(doc.inner_title or _issued(doc.title) or doc.title)
+    planned = _plan_end(doc.inner_title or promulgated_title(doc.title) or doc.title)
     if planned:
         return planned
     for p in doc.provisions:
