@@ -27,7 +27,7 @@ from typing import Any
 
 from .clean import normalize_chars
 from .searchindex import _data_lines, gram_phrases, query_words
-from .store import Store
+from .store import Store, document_conditions
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
@@ -334,25 +334,8 @@ def _estimated_df(char_dfs: list[int], n_units: int) -> float:
 
 
 def _filter_sql(filters: Filters) -> tuple[str, list[Any]]:
-    where, args = [], []
-    if filters.doc_type:
-        where.append("d.doc_type = ?")
-        args.append(filters.doc_type)
-    if filters.issuer:
-        where.append("instr(coalesce(d.issuer, '') || ' ' || d.title, ?) > 0")
-        args.append(filters.issuer)
-    if filters.year_from:
-        where.append("d.year >= ?")
-        args.append(filters.year_from)
-    if filters.year_to:
-        where.append("d.year <= ?")
-        args.append(filters.year_to)
-    if filters.file:
-        where.append("d.file = ?")
-        args.append(filters.file)
-    if filters.has_articles is not None:
-        where.append("d.has_articles = ?")
-        args.append(int(filters.has_articles))
+    f = filters
+    where, args = document_conditions("d.", f.doc_type, f.issuer, f.year_from, f.year_to, f.file, f.has_articles)
     return "".join(f" AND {w}" for w in where), args
 
 

@@ -116,6 +116,29 @@ def year_of(dates: dict[str, str]) -> int | None:
     return None
 
 
+def document_conditions(
+    table: str = "",
+    doc_type: str | None = None,
+    issuer: str | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    file: str | None = None,
+    has_articles: bool | None = None,
+) -> tuple[list[str], list[Any]]:
+    """SQL conditions on the documents table (its alias in `table`, e.g. "d."), with their parameters: the filters
+    of document lists and of search."""
+    checks = (
+        (doc_type, f"{table}doc_type = ?"),
+        (issuer, f"instr(coalesce({table}issuer, '') || ' ' || {table}title, ?) > 0"),
+        (year_from, f"{table}year >= ?"),
+        (year_to, f"{table}year <= ?"),
+        (file, f"{table}file = ?"),
+        (None if has_articles is None else int(has_articles), f"{table}has_articles = ?"),
+    )
+    where = [sql for value, sql in checks if value not in (None, "")]
+    return where, [value for value, _sql in checks if value not in (None, "")]
+
+
 class Store:
     """A connection to the knowledge base.  Use as a context manager or call close()."""
 
@@ -298,7 +321,7 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
     ) -> list[Document]:
-        where, args = self._document_filter(doc_type, issuer, year, file)
+        where, args = document_conditions("", doc_type, issuer, year, year, file)
         sql = f"SELECT {_DOC_COLUMNS} FROM documents"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -311,27 +334,9 @@ class Store:
     def count_documents(
         self, doc_type: str | None = None, issuer: str | None = None, year: int | None = None, file: str | None = None
     ) -> int:
-        where, args = self._document_filter(doc_type, issuer, year, file)
+        where, args = document_conditions("", doc_type, issuer, year, year, file)
         sql = "SELECT count(*) FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
         return self.db.execute(sql, args).fetchone()[0]
-
-    @staticmethod
-    def _document_filter(doc_type, issuer, year, file) -> tuple[list[str], list[Any]]:
-        where: list[str] = []
-        args: list[Any] = []
-        if doc_type:
-            where.append("doc_type = ?")
-            args.append(doc_type)
-        if issuer:
-            where.append("instr(coalesce(issuer, '') || ' ' || title, ?) > 0")
-            args.append(issuer)
-        if year:
-            where.append("year = ?")
-            args.append(year)
-        if file:
-            where.append("file = ?")
-            args.append(file)
-        return where, args
 
     def document(self, doc_id: str, with_provisions: bool = True) -> Document | None:
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
