@@ -105,6 +105,7 @@ def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
     out: list[Duty] = []
     blanket: list[tuple[int, str]] = []  # (from line, agencies) of 以下均需…落实
     group_start = 0  # the first task a （以上责任单位：…） can cover
+    legal = doc.has_articles
     for i, unit in enumerate(units):
         if unit.fields:
             out += _field_duties(unit, region)
@@ -112,7 +113,7 @@ def find_duties(doc: Document, region: Region | None = None) -> list[Duty]:
             out += _inline_duties(unit, region, units[group_start : i + 1], blanket)
             if "以上" in unit.text and any(_GROUP.match(b) for b in _brackets(unit.text)):
                 group_start = i + 1
-        if doc.has_articles and unit.head.kind in ("article", "paragraph"):
+        if legal and unit.head.kind in ("article", "paragraph"):
             out += _legal_duties(unit, region)
     return _with_blanket(out, blanket, region)
 

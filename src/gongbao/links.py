@@ -98,6 +98,7 @@ class _Context:
     doc: Document
     aliases: dict[str, str] = field(default_factory=dict)  # 条例 → 山西省城乡垃圾管理条例（草案）
     last_title: str | None = None  # the last document cited in full
+    legal: bool = False  # the document has articles: a bare 第X条 is its own
 
 
 def _text_units(doc: Document) -> list[Provision]:
@@ -114,7 +115,7 @@ def _text_units(doc: Document) -> list[Provision]:
 
 
 def find_references(doc: Document, units: list[Provision] | None = None) -> list[Reference]:
-    ctx = _Context(doc)
+    ctx = _Context(doc, legal=doc.has_articles)
     out: list[Reference] = []
     title_lines = (doc.source.start_line, doc.source.start_line)
     out += _citations(doc.title, None, title_lines, ctx)
@@ -173,7 +174,7 @@ def _citations(text: str, p: Provision | None, lines: tuple[int, int], ctx: _Con
 
 def _article_refs(text: str, p: Provision, ctx: _Context, by_id: dict[str, Provision]) -> list[Reference]:
     out = []
-    legal = ctx.doc.has_articles
+    legal = ctx.legal
     spans = []
     numbered = "第" in text
     for m in _NUMBER_LIST.finditer(text) if numbered else ():  # 第4、8、25、26条

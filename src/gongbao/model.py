@@ -138,15 +138,10 @@ class Document:
     relations: list[dict[str, Any]] = field(default_factory=list)
     duties: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
-    _articles: tuple[int, int, bool] = field(default=(0, -1, False), init=False, repr=False, compare=False)
 
     @property
     def has_articles(self) -> bool:
-        # asked once per reference and duty: remembered for this list of provisions
-        key = (id(self.provisions), len(self.provisions))
-        if self._articles[:2] != key:
-            self._articles = (*key, any(p.kind == "article" for p in self.provisions))
-        return self._articles[2]
+        return any(p.kind == "article" for p in self.provisions)
 
     def to_dict(self) -> dict[str, Any]:
         return {
