@@ -125,6 +125,9 @@ def test_agency_names_are_normalised_in_the_region_of_the_document() -> None:
     assert normalize("山西省发展和改革委员会").name == "山西省发展和改革委员会"
     assert normalize("省委组织部", province).name == "中共山西省委组织部"
     assert normalize("人行太原中心支行").name == "中国人民银行太原中心支行"
+    assert normalize("人行大同中心支行").name == "中国人民银行大同中心支行"  # a pattern, not a list of branches
+    assert normalize("河北银保监局").name == "中国银行保险监督管理委员会河北监管局"
+    assert normalize("团省委", province).name == "共青团山西省委员会"
 
 
 def test_collective_names_stay_one_agency() -> None:

@@ -57,10 +57,18 @@ def region_of(issuer: str | None, title: str, text: str) -> Region:
     return Region(prov, city.group(1) if city else None, county.group(1) if county else None)
 
 
+@dataclass(frozen=True)
+class _Aliases:
+    parts: dict[str, str]  # 发改委 → 发展和改革委员会 (after a region prefix)
+    whole: dict[str, str]  # 团省委 → 共青团{province}委员会
+    patterns: tuple[tuple[re.Pattern[str], str], ...]  # 人行(X)中心支行 → 中国人民银行\1中心支行
+
+
 @lru_cache(maxsize=1)
-def _aliases() -> tuple[dict[str, str], dict[str, str]]:
+def _aliases() -> _Aliases:
     parts: dict[str, str] = {}
     whole: dict[str, str] = {}
+    patterns: list[tuple[re.Pattern[str], str]] = []
     text = resources.files("gongbao").joinpath("data/agencies.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
@@ -68,24 +76,29 @@ def _aliases() -> tuple[dict[str, str], dict[str, str]]:
         short, full = line.split("\t")[:2]
         if short.startswith("="):
             whole[short[1:]] = full
+        elif short.startswith("~"):
+            patterns.append((re.compile(short[1:]), full))
         else:
             parts[short] = full
-    return parts, whole
+    return _Aliases(parts, whole, tuple(patterns))
 
 
 def normalize(printed: str, region: Region | None = None) -> Agency:
     """省发展改革委 → 山西省发展和改革委员会 (province); 各县（市、区）政府 → 各县（市、区）人民政府 (county)."""
     region = region or Region()
     name = re.sub(r"\s", "", printed).translate(_BRACKETS).rstrip("等")
-    parts, whole = _aliases()
-    if name in whole:
-        return Agency(whole[name].replace("{province}", region.province or "省"), name, None)
+    aliases = _aliases()
+    if name in aliases.whole:
+        return Agency(aliases.whole[name].replace("{province}", region.province or "省"), name, None)
+    for pattern, template in aliases.patterns:
+        if m := pattern.fullmatch(name):
+            return Agency(m.expand(template), name, None)
     if name.startswith(("各", "省直", "市直", "县直", "县级", "设区的", "乡级", "乡（镇）", "乡镇")) or re.match(
         r"^[省市县区](?:、?[省市县区])+(?:人民)?政府", name
     ):
         return _collective(name)
     level, place, rest = _split_region(name, region)
-    full = parts.get(rest, rest)
+    full = aliases.parts.get(rest, rest)
     key = full.replace("{region}", "")
     named = full.replace("{region}", place or "") if "{region}" in full else (place or "") + full
     return Agency(named, key, level)
