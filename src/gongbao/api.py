@@ -41,6 +41,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from .duties import ROLES
 from .ingest import default_db_path, open_store
 from .status import STATUSES
 from .store import Store, StoreError
@@ -279,7 +280,7 @@ AgencyQ = Annotated[
     Query(max_length=60, description="An agency (省生态环境厅, 山西省生态环境厅) or an official."),
 ]
 DocumentQ = Annotated[str | None, Query(max_length=64, description="Only this document (id).")]
-RoleQ = Annotated[str | None, Query(pattern="^(leader|lead|cooperate|responsible)$", description="The role.")]
+RoleQ = Annotated[str | None, Query(pattern="^(" + "|".join(ROLES) + ")$", description="The role.")]
 
 
 def document_filters(
@@ -444,29 +445,35 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
         if store.document(doc_id, with_provisions=False) is None:
             raise _not_found(f"no document with id {doc_id!r}")
 
-    @app.get(
-        "/api/documents/{doc_id}/references",
-        tags=tags,
-        response_model=list[schemas.Reference],
-        responses=ERRORS,
-        summary="What a document cites: texts in the corpus (and the article named) or external, in text order",
-    )
-    def api_references(doc_id: DocId) -> Response:
-        with pool.store() as store:
-            existing(store, doc_id)
-            return JSONBody(graph.references_data(store, doc_id))
+    def document_part(path: str, model: Any, summary: str, data: Callable[[Store, str], Any]) -> None:
+        """GET /api/documents/{id}/<path>: one part of the graph around a document (404 for an unknown id)."""
 
-    @app.get(
-        "/api/documents/{doc_id}/cited-by",
-        tags=tags,
-        response_model=schemas.CitedBy,
-        responses=ERRORS,
-        summary="Who cites a document, and which documents promulgate, explain, review, repeal … it",
+        def part(doc_id: DocId) -> Response:
+            with pool.store() as store:
+                existing(store, doc_id)
+                return JSONBody(data(store, doc_id))
+
+        app.get(f"/api/documents/{{doc_id}}/{path}", tags=tags, response_model=model, responses=ERRORS,
+                summary=summary, operation_id=f"api_document_{path.replace('-', '_')}")(part)  # fmt: skip
+
+    document_part(
+        "references",
+        list[schemas.Reference],
+        "What a document cites: texts in the corpus (and the article named) or external, in text order",
+        graph.references_data,
     )
-    def api_cited_by(doc_id: DocId) -> Response:
-        with pool.store() as store:
-            existing(store, doc_id)
-            return JSONBody(graph.cited_by_data(store, doc_id))
+    document_part(
+        "cited-by",
+        schemas.CitedBy,
+        "Who cites a document, and which documents promulgate, explain, review, repeal … it",
+        graph.cited_by_data,
+    )
+    document_part(
+        "figures",
+        list[schemas.Figure],
+        "Numeric targets and achievements of a plan or report (suspect: may have lost a decimal point)",
+        graph.figures_data,
+    )
 
     @app.get(
         "/api/documents/{doc_id}/status",
@@ -479,18 +486,6 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             existing(store, doc_id)
             return JSONBody({"document_id": doc_id, "status": graph.status_data(store, doc_id, as_of)})
-
-    @app.get(
-        "/api/documents/{doc_id}/figures",
-        tags=tags,
-        response_model=list[schemas.Figure],
-        responses=ERRORS,
-        summary="Numeric targets and achievements of a plan or report (suspect: may have lost a decimal point)",
-    )
-    def api_figures(doc_id: DocId) -> Response:
-        with pool.store() as store:
-            existing(store, doc_id)
-            return JSONBody(graph.figures_data(store, doc_id))
 
     @app.get(
         "/api/duties",
@@ -506,8 +501,7 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
         page: PageQ = 1,
         per_page: PerPageQ = 50,
     ) -> Response:
-        with pool.store() as store:
-            return JSONBody(graph.duties_data(store, agency, document, role, page, per_page))
+        return JSONBody(_duties(pool, agency, document, role, page, per_page))
 
     @app.get("/api/stats", tags=tags, response_model=schemas.Stats, summary="Counts of the corpus")
     def api_stats() -> Response:
@@ -730,10 +724,6 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         )
         return HTMLResponse(html)
 
-    def duties_data(agency, document, role, page, per_page) -> dict[str, Any]:
-        with pool.store() as store:
-            return graph.duties_data(store, agency, document, role, page, per_page)
-
     @app.get(
         "/duties.json",
         tags=tags,
@@ -744,7 +734,7 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
     def duties_json(
         agency: AgencyQ = None, document: DocumentQ = None, role: RoleQ = None, page: PageQ = 1, per_page: PerPageQ = 50
     ) -> Response:
-        return JSONBody(duties_data(agency, document, role, page, per_page))
+        return JSONBody(_duties(pool, agency, document, role, page, per_page))
 
     @app.get(
         "/duties",
@@ -761,7 +751,7 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         page: PageQ = 1,
         per_page: PerPageQ = 50,
     ) -> Response:
-        data = duties_data(agency, document, role, page, per_page)
+        data = _duties(pool, agency, document, role, page, per_page)
         kept = {k: v for k, v in (("agency", agency), ("document", document), ("role", role)) if v}
         html = render.render(
             "duties.html",
@@ -775,6 +765,12 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
     @app.get("/documents/{doc_id}/provisions/{provision_id}", include_in_schema=False)
     def provision_page(doc_id: DocId, provision_id: ProvisionId) -> Response:
         return RedirectResponse(pages.document_url(doc_id, provision_id), status_code=302)
+
+
+def _duties(pool: StorePool, *args: Any) -> dict[str, Any]:
+    """The duties of the API, the page and its twin: graph.duties_data(agency, document, role, page, per_page)."""
+    with pool.store() as store:
+        return graph.duties_data(store, *args)
 
 
 def _twin(request: Request) -> str:

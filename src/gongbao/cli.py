@@ -35,6 +35,15 @@ DbOption = Annotated[
 ]
 
 
+def find_document(store: Store, query: str) -> Document:
+    """A document by id or title (part), or a clear error and exit status 1."""
+    try:
+        return store.find_document(query)
+    except LookupError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(1) from None
+
+
 def _open(db: Path | None) -> Store:
     try:
         return open_store(db)
@@ -153,11 +162,7 @@ def show(
 ) -> None:
     """Show one document: metadata and outline."""
     with _open(db) as store:
-        try:
-            doc = store.find_document(doc_id)
-        except LookupError as e:
-            err.print(f"[red]error:[/red] {escape(str(e))}")
-            raise typer.Exit(1) from None
+        doc = find_document(store, doc_id)
         status = store.status_of(doc.id)
         relations = store.relations_of(doc.id)
     if as_json:

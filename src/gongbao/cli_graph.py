@@ -13,21 +13,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from . import factstore
-from .cli import DbOption, _open, app, err, out
+from .cli import DbOption, _open, app, err, find_document, out
 from .model import Document
-from .store import Store
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV (UTF-8, with a header row).")]
-
-
-def _find(store: Store, query: str) -> Document:
-    try:
-        return store.find_document(query)
-    except LookupError as e:
-        err.print(f"[red]error:[/red] {escape(str(e))}")
-        raise typer.Exit(1) from None
 
 
 def _labels(doc: Document) -> dict[str, str]:
@@ -38,7 +29,7 @@ def _labels(doc: Document) -> dict[str, str]:
 def refs(doc_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """What a document cites: other texts (in the corpus or external) and articles, with where it cites them."""
     with _open(db) as store:
-        doc = _find(store, doc_id)
+        doc = find_document(store, doc_id)
         found = store.references_of(doc.id)
         if as_json:
             print(json.dumps({"document_id": doc.id, "title": doc.title, "references": found}, ensure_ascii=False))
@@ -74,7 +65,7 @@ def _target(ref: dict[str, Any], doc: Document) -> str:
 def cited_by(doc_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Who cites a document, and which documents promulgate, explain, review, approve, repeal … it."""
     with _open(db) as store:
-        doc = _find(store, doc_id)
+        doc = find_document(store, doc_id)
         citing = store.cited_by(doc.id)
         relations = store.relations_of(doc.id)["incoming"]
     if as_json:
@@ -115,7 +106,7 @@ def status(
     """Whether a document is in force: 尚未施行, 现行有效, 已被修改, 已废止, 部分失效 or unknown."""
     day = _as_of(as_of)
     with _open(db) as store:
-        docs = [_find(store, doc_id)] if doc_id else store.list_documents()
+        docs = [find_document(store, doc_id)] if doc_id else store.list_documents()
         rows = [(d, store.status_of(d.id, day)) for d in docs]
     if not doc_id:
         rows = [(d, s) for d, s in rows if s is not None]
@@ -143,7 +134,7 @@ def duties(
 ) -> None:
     """Who must do what, by when: tasks and legal duties with their agencies, roles and deadlines."""
     with _open(db) as store:
-        doc = _find(store, doc_id) if doc_id else None
+        doc = find_document(store, doc_id) if doc_id else None
         found = factstore.duties(store.db, document_id=doc.id if doc else None, agency=agency, role=role)
     if as_csv:
         fields = ("agency", "role", "level", "task", "deadline", "deadline_text", "title", "document_id",
@@ -168,7 +159,7 @@ def duties(
 def figures(doc_id: IdArgument, as_csv: CsvOption = False, as_json: JsonOption = False, db: DbOption = None) -> None:
     """Numeric targets and achievements of a plan or report; values that may have lost a decimal point are flagged."""
     with _open(db) as store:
-        doc = _find(store, doc_id)
+        doc = find_document(store, doc_id)
         found = factstore.figures(store.db, doc.id)
     if as_csv:
         _write_csv(found, ("subject", "change", "value", "unit", "year", "baseline_year", "suspect", "text",

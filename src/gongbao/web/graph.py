@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from .. import factstore
-from ..status import STATUSES
 from ..store import Store
 from .pages import MAX_PER_PAGE, document_url, source_url
 from .render import STATUS_LABELS
@@ -98,19 +97,3 @@ def document_graph(store: Store, doc_id: str) -> dict[str, Any]:
         "duties": [_duty_links(d) for d in factstore.duties(store.db, document_id=doc_id)],
         "figures": figures_data(store, doc_id),
     }
-
-
-def with_status(store: Store, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Document summaries with their status today (a list page shows at most MAX_PER_PAGE)."""
-    for d in docs:
-        s = store.status_of(d["id"])
-        d["status"] = s.status if s else None
-    return docs
-
-
-def ids_with_status(store: Store, ids: list[str], wanted: str) -> list[str]:
-    """The documents among `ids` whose status today is `wanted` (one of STATUSES)."""
-    if wanted not in STATUSES:
-        return []
-    today = date.today()
-    return [i for i in ids if (s := store.status_of(i, today)) is not None and s.status == wanted]

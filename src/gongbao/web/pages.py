@@ -8,6 +8,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -15,6 +16,7 @@ import apsw
 
 from ..model import Document, Provision
 from ..search import Filters, _label_path, search
+from ..status import STATUSES
 from ..store import Store
 
 MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
@@ -367,8 +369,6 @@ class DocumentFilters:
 
 
 def documents_data(store: Store, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
-    from .graph import ids_with_status, with_status  # (graph builds on this module)
-
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     args = filters.store_args()
     if filters.status:  # computed for a day, not stored: select among the documents the other filters keep
@@ -387,6 +387,22 @@ def documents_data(store: Store, filters: DocumentFilters, page: int = 1, per_pa
         "pages": math.ceil(total / per_page),
         "documents": with_status(store, [summary(d) for d in docs]),
     }
+
+
+def with_status(store: Store, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Document summaries with their status today (a list page shows at most MAX_PER_PAGE)."""
+    for d in docs:
+        s = store.status_of(d["id"])
+        d["status"] = s.status if s else None
+    return docs
+
+
+def ids_with_status(store: Store, ids: list[str], wanted: str) -> list[str]:
+    """The documents among `ids` whose status today is `wanted` (one of STATUSES)."""
+    if wanted not in STATUSES:
+        return []
+    today = date.today()
+    return [i for i in ids if (s := store.status_of(i, today)) is not None and s.status == wanted]
 
 
 def latest_documents(store: Store, n: int = 8) -> list[dict[str, Any]]:
