@@ -373,7 +373,9 @@ def _load_view(store: Store, doc_id: str) -> pages.DocumentView:
     doc = store.document(doc_id, with_provisions=False)
     if doc is None:
         raise _not_found(f"no document with id {doc_id!r}")
-    view = _views.get((doc.id, doc.source.sha256), lambda: pages.document_view(store, store.document(doc_id)))
+    view = _views.get(
+        (doc.id, doc.source.sha256), lambda: pages.document_view(store, store.document(doc_id, with_links=False))
+    )
     return replace(view, relations=pages.relations_of(store, doc_id), graph=graph.document_graph(store, doc_id))
 
 

@@ -33,7 +33,7 @@ def check_store(store: Store) -> list[Finding]:
     findings: list[Finding] = []
     for src in store.sources():
         file = src["file"]
-        docs = [store.document(d.id) for d in store.list_documents(file=file)]
+        docs = [store.document(d.id, with_links=False) for d in store.list_documents(file=file)]
         docs = [d for d in docs if d is not None]
         headers = _furniture_texts(store, file)
         findings += _check_coverage(store, file, src["line_count"], docs)

@@ -338,9 +338,11 @@ class Store:
         sql = "SELECT count(*) FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
         return self.db.execute(sql, args).fetchone()[0]
 
-    def document(self, doc_id: str, with_provisions: bool = True) -> Document | None:
+    def document(self, doc_id: str, with_provisions: bool = True, with_links: bool = True) -> Document | None:
+        """A document; with its provisions and (unless with_links is False) its references, relations, duties and
+        figures, as the export has them."""
         row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return self._document(row, with_provisions) if row else None
+        return self._document(row, with_provisions, with_provisions and with_links) if row else None
 
     def find_document(self, query: str) -> Document:
         """A document by id, by its exact title or inner title, or by a part of its title that only it has."""
@@ -374,7 +376,7 @@ class Store:
         )
         return [Provision(*r) for r in rows]
 
-    def _document(self, row: Iterable[Any], with_provisions: bool) -> Document:
+    def _document(self, row: Iterable[Any], with_provisions: bool, with_links: bool = False) -> Document:
         (
             doc_id,
             file,
@@ -401,10 +403,10 @@ class Store:
             dates=json.loads(dates),
             source=Source(file=file, sha256=sha, start_line=start, end_line=end),
             provisions=self.provisions(doc_id) if with_provisions else [],
-            references=linkstore.references_of(self.db, doc_id) if with_provisions else [],
-            relations=linkstore.relations_of(self.db, doc_id)["outgoing"] if with_provisions else [],
-            duties=factstore.duties(self.db, document_id=doc_id) if with_provisions else [],
-            figures=factstore.figures(self.db, doc_id) if with_provisions else [],
+            references=linkstore.references_of(self.db, doc_id) if with_links else [],
+            relations=linkstore.relations_of(self.db, doc_id)["outgoing"] if with_links else [],
+            duties=factstore.duties(self.db, document_id=doc_id) if with_links else [],
+            figures=factstore.figures(self.db, doc_id) if with_links else [],
         )
 
     def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
