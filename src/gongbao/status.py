@@ -44,6 +44,12 @@ def _plan_end(title: str) -> str | None:
 _PARTLY = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条")
 
 
+def in_force_from(dates: dict[str, str]) -> str | None:
+    """The day a text takes effect: its commencement date, else the day it was issued or published, else (no
+    commencement clause) adopted."""
+    return next((dates[k] for k in ("effective", "issued", "published", "adopted") if dates.get(k)), None)
+
+
 def has_force(doc: Document, has_articles: bool | None = None) -> bool:
     """Texts that are in force or not: laws, rules, and the policy documents a 通知 issues (its inner title).
     `has_articles` stands in for the provisions when the document was loaded without them."""
@@ -57,7 +63,7 @@ def has_force(doc: Document, has_articles: bool | None = None) -> bool:
 def expiry(doc: Document) -> str | None:
     """The last day of a validity period the text states, counted from the day it took effect, or the end of the
     period a plan's title names (三年行动方案（2022—2024年） → 2024-12-31)."""
-    start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("adopted")
+    start = in_force_from(doc.dates)
     planned = _plan_end(doc.inner_title or promulgated_title(doc.title) or doc.title)
     if planned:
         return planned
@@ -104,10 +110,9 @@ def status_of(
     if not has_force(doc, has_articles):
         return None
     day = as_of.isoformat()
-    start = doc.dates.get("effective") or doc.dates.get("issued") or doc.dates.get("published")
-    note = ""
-    if start is None and doc.dates.get("adopted"):  # no commencement clause: in force once adopted
-        start, note = doc.dates["adopted"], " (adopted; no commencement date is stated)"
+    start = in_force_from(doc.dates)
+    stated = any(doc.dates.get(k) for k in ("effective", "issued", "published"))
+    note = "" if stated else " (adopted; no commencement date is stated)"
     if start is None:
         return Status("unknown", day, "no date of adoption, issue or effect is stated")
     if day < start:

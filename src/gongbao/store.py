@@ -34,7 +34,7 @@ from . import factstore, linkstore, searchindex
 from .model import Document, Provision, Source, SourceText
 from .pipeline import ParsedIssue, parse_source
 from .read import ReadError
-from .status import Status, status_of
+from .status import Status, in_force_from, status_of
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -428,7 +428,7 @@ class Store:
         incoming = linkstore.repeals_and_amendments(self.db, doc_id)
         for rel in incoming:
             d = rel.pop("dates")
-            rel["effective"] = d.get("effective") or d.get("issued") or d.get("adopted") or d.get("published")
+            rel["effective"] = in_force_from(d)
         return status_of(doc, incoming, as_of or date.today(), bool(articles))
 
     def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
