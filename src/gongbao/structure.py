@@ -140,6 +140,13 @@ class _Builder:
         self.provisions.append(p)
         return p
 
+    def _add_block(self, parent: str | None, para: Paragraph) -> Provision:
+        """A paragraph of its own (no label) under `parent`."""
+        return self._add(
+            id=self._child_id(parent, "p"), kind="block", number=None, label="", text=para.text, parent=parent,
+            start_line=para.start_line, end_line=para.end_line,
+        )  # fmt: skip
+
     # ------------------------------------------------------------------------------------- outline
 
     def reset_outline(self) -> None:
@@ -169,16 +176,7 @@ class _Builder:
             div = _division(p.text) if in_contents else None
             if div and div[1] > listed:  # the list ends where numbering starts again with the first chapter
                 listed = div[1]
-                self._add(
-                    id=self._child_id(self.stack[-1][1], "p"),
-                    kind="block",
-                    number=None,
-                    label="",
-                    text=p.text,
-                    parent=self.stack[-1][1],
-                    start_line=p.start_line,
-                    end_line=p.end_line,
-                )
+                self._add_block(self.stack[-1][1], p)
                 continue
             if in_contents:
                 in_contents = False
@@ -200,16 +198,7 @@ class _Builder:
             marker = _outline_marker(p.text)
             if marker is None:
                 parent = self.stack[-1][1] if self.stack else None
-                self._add(
-                    id=self._child_id(parent, "p"),
-                    kind="block",
-                    number=None,
-                    label="",
-                    text=p.text,
-                    parent=parent,
-                    start_line=p.start_line,
-                    end_line=p.end_line,
-                )
+                self._add_block(parent, p)
                 continue
             style, label, number, rest = marker
             if style not in self.marker_order:
@@ -261,16 +250,7 @@ class _Builder:
                 continue
             if article is None:
                 parent = _innermost(divisions)
-                self._add(
-                    id=self._child_id(parent, "p"),
-                    kind="block",
-                    number=None,
-                    label="",
-                    text=p.text,
-                    parent=parent,
-                    start_line=p.start_line,
-                    end_line=p.end_line,
-                )
+                self._add_block(parent, p)
                 continue
             _attach(article, p)
         self._close(article)
