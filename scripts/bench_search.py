@@ -8,7 +8,7 @@ import statistics
 import sys
 import time
 
-from gongbao.search import search
+from gongbao.search.engine import search
 from gongbao.store import Store
 
 SHORT = [

@@ -7,8 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from gongbao.clean import _continues, clean, ends_sentence, starts_with_marker
-from gongbao.read import read_source
+from gongbao.parse.clean import _continues, clean, ends_sentence, starts_with_marker
+from gongbao.parse.read import read_source
 
 shared = sys.argv[1] if len(sys.argv) > 1 else "../shared"
 c = Counter()

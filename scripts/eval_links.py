@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from gongbao.parse.read import ReadError
 from gongbao.pipeline import parse_file
-from gongbao.read import ReadError
 
 DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "laws-dev" / "gazette"
 

@@ -6,8 +6,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from gongbao.clean import clean, iter_paragraphs
-from gongbao.read import read_source
+from gongbao.parse.clean import clean, iter_paragraphs
+from gongbao.parse.read import read_source
 
 shared = sys.argv[1] if len(sys.argv) > 1 else "../shared"
 tot = ok = 0

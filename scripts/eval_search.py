@@ -4,7 +4,7 @@ import json
 import sys
 from pathlib import Path
 
-from gongbao.search import search
+from gongbao.search.engine import search
 from gongbao.store import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

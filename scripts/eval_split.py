@@ -4,9 +4,9 @@ import json
 import sys
 from pathlib import Path
 
-from gongbao.clean import clean
-from gongbao.read import read_source
-from gongbao.split import split
+from gongbao.parse.clean import clean
+from gongbao.parse.read import read_source
+from gongbao.parse.split import split
 
 shared = "../shared"
 files = {

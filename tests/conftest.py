@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongbao.cli import app
+from gongbao.cli.main import app
 from gongbao.pipeline import ParsedIssue, parse_file
 
 

@@ -26,10 +26,10 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
-from gongbao.api import create_app
 from gongbao.ingest import ingest_paths, sample_paths
 from gongbao.search import search
 from gongbao.store import Store
+from gongbao.web.app import create_app
 from web_helpers import ARTIFACTS, build_db
 
 with warnings.catch_warnings():  # starlette nudges towards httpx2; the pinned httpx works
@@ -386,7 +386,7 @@ def test_head_is_answered_like_get(hand: TestClient) -> None:
 
 
 def test_the_cli_does_not_import_the_web_stack() -> None:
-    code = "import sys, gongbao.cli; print(any(m in sys.modules for m in ('fastapi', 'uvicorn', 'jinja2')))"
+    code = "import sys, gongbao.cli.main; print(any(m in sys.modules for m in ('fastapi', 'uvicorn', 'jinja2')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 

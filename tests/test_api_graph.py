@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from gazette_text import gazette, write
-from gongbao.api import create_app
+from gongbao.web.app import create_app
 from web_helpers import build_db
 
 with warnings.catch_warnings():  # starlette nudges towards httpx2; the pinned httpx works

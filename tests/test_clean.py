@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gazette_text import RUNNING_HEADER, hard_wrap, source, spaced
-from gongbao.clean import clean, display, iter_paragraphs, normalize_chars
+from gongbao.parse.clean import clean, display, iter_paragraphs, normalize_chars
 
 # ------------------------------------------------------------------------------------------ characters
 

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from gazette_text import gazette, write
-from gongbao.agencies import Region, normalize
-from gongbao.duties import deadline, parse_assignment, split_names
+from gongbao.link.agencies import Region, normalize
+from gongbao.link.duties import deadline, parse_assignment, split_names
 
 BREAKDOWN = """
 朔州市人民政府办公室关于印发《2023年测试重点工作任务分解方案》的通知

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, last_text_line, line_of, write
-from gongbao.cli import app
+from gongbao.cli.main import app
 from gongbao.ingest import sample_paths
 
 DOC_KEYS = {"id", "title", "inner_title", "doc_type", "issuer", "doc_number", "dates", "source", "provisions",

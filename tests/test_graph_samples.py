@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gongbao import factstore
 from gongbao.store import Store
+from gongbao.store.sqlite import facts as factstore
 
 TODAY = date(2026, 11, 21)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from gazette_text import PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths
-from gongbao.links import title_key
+from gongbao.link.refs import title_key
 from gongbao.store import Store
 
 LAW = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gazette_text import gazette, paragraphs
-from gongbao.meta import normalize_doc_number, read_metadata
+from gongbao.parse.meta import normalize_doc_number, read_metadata
 
 DOC_NUMBERS = [
     ("晋政函[2022]109 号", "晋政函〔2022〕109号"),

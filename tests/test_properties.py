@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gazette_text import RUNNING_HEADER, source
-from gongbao.clean import clean, display, iter_paragraphs, normalize_chars
+from gongbao.parse.clean import clean, display, iter_paragraphs, normalize_chars
 
 CHARS = (
     list("第一二三四五六七八九十百条章节款项编之的了是在和人民政府公报关于印发通知办法条例年月日号〔〕")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gongbao.read import ReadError, read_source
+from gongbao.parse.read import ReadError, read_source
 
 TEXT = "山西省人民政府公报\n\n第一条　为了规范管理，制定本办法。\n\n２０２２年１２月８日　《条例》第６条\n"
 LINES = ("山西省人民政府公报", "", "第一条　为了规范管理，制定本办法。", "", "２０２２年１２月８日　《条例》第６条")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from gongbao.cli import app
+from gongbao.cli.main import app
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SCORE = SHARED / "eval" / "score.py"

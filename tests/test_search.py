@@ -15,7 +15,7 @@ import pytest
 from gazette_text import gazette, hard_wrap, write
 from gongbao.ingest import ingest_file
 from gongbao.pipeline import parse_file
-from gongbao.search import analyze, search
+from gongbao.search.engine import analyze, search
 from gongbao.store import Store
 
 LAW_TITLE = "山西省粮食安全保障条例"

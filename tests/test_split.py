@@ -12,8 +12,8 @@ from gazette_text import (
     last_text_line,
     line_of,
 )
+from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue
-from gongbao.read import ReadError
 
 
 def _spans(issue: ParsedIssue) -> list[tuple[str, int, int]]:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from gazette_text import PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths
+from gongbao.link.status import expiry, status_of
 from gongbao.model import Document, Provision, Source
-from gongbao.status import expiry, status_of
 from gongbao.store import Store
 from test_links import OLD_NOTICE, REPEALING_NOTICE
 

@@ -8,7 +8,7 @@ import pytest
 
 from gazette_text import paragraphs
 from gongbao.model import PROVISION_KINDS, Provision
-from gongbao.structure import parse_provisions
+from gongbao.parse.structure import parse_provisions
 
 
 def _table(provisions: list[Provision]) -> list[tuple]:

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 from gazette_text import gazette, write
-from gongbao.api import create_app
+from gongbao.web.app import create_app
 from web_helpers import browser, build_db, require_chromium, serve
 
 with warnings.catch_warnings():  # starlette nudges towards httpx2; the pinned httpx works

@@ -43,7 +43,7 @@ def serve(db: Path) -> Iterator[str]:
     """The gongbao app over `db`, served by uvicorn on a free 127.0.0.1 port; yields the base URL."""
     import uvicorn
 
-    from gongbao.api import create_app
+    from gongbao.web.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

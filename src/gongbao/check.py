@@ -11,8 +11,8 @@ import itertools
 import re
 from dataclasses import dataclass
 
-from .model import Document
-from .store import Store
+from gongbao.model import Document
+from gongbao.store import Store
 
 _PAGE_NUMBER_IN_TEXT = re.compile(r"[—－-]\s*\d{1,4}\s*[—－-]$|^[—－-]\s*\d{1,4}\s*[—－-]")
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import platformdirs
 
-from .pipeline import parse_source
-from .read import ReadError, read_source
-from .store import IngestResult, Store
+from gongbao.parse.read import ReadError, read_source
+from gongbao.pipeline import parse_source
+from gongbao.store import IngestResult, Store
 
 TEXT_SUFFIXES = {".txt", ".text"}
 

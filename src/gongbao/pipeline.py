@@ -8,16 +8,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from .clean import clean, iter_paragraphs
-from .duties import find_duties
-from .figures import find_figures
-from .links import link_issue
-from .meta import read_metadata
-from .model import CleanText, Document, DocumentSpan, IssueRegion, Source, SourceText
-from .read import ReadError, read_source
-from .split import split
-from .status import expiry, has_force
-from .structure import parse_provisions
+from gongbao.link.duties import find_duties
+from gongbao.link.figures import find_figures
+from gongbao.link.refs import link_issue
+from gongbao.link.status import expiry, has_force
+from gongbao.model import CleanText, Document, DocumentSpan, IssueRegion, Source, SourceText
+from gongbao.parse.clean import clean, iter_paragraphs
+from gongbao.parse.meta import read_metadata
+from gongbao.parse.read import ReadError, read_source
+from gongbao.parse.split import split
+from gongbao.parse.structure import parse_provisions
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from ..store import Store
+from gongbao.store import Store
 
 
 def write_jsonl(store: Store, out: TextIO) -> int:

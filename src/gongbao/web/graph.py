@@ -7,10 +7,10 @@ import math
 from datetime import date
 from typing import Any
 
-from .. import factstore
-from ..store import Store
-from .pages import MAX_PER_PAGE, document_url, source_url
-from .render import STATUS_LABELS
+from gongbao.store import Store
+from gongbao.store.sqlite import facts as factstore
+from gongbao.web.pages import MAX_PER_PAGE, document_url, source_url
+from gongbao.web.render import STATUS_LABELS
 
 
 def status_data(store: Store, doc_id: str, as_of: date | None = None) -> dict[str, Any] | None:

@@ -14,10 +14,10 @@ from urllib.parse import quote, urlencode
 
 import apsw
 
-from ..model import Document, Provision
-from ..search import Filters, _label_path, search
-from ..status import STATUSES
-from ..store import Store
+from gongbao.link.status import STATUSES
+from gongbao.model import Document, Provision
+from gongbao.search.engine import Filters, _label_path, search
+from gongbao.store import Store
 
 MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
 MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only the first 200 characters)

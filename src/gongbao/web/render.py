@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
 
-from ..search import analyze
-from ..status import STATUSES
-from .pages import DocumentView, Node, source_url
+from gongbao.link.status import STATUSES
+from gongbao.search.engine import analyze
+from gongbao.web.pages import DocumentView, Node, source_url
 
 ASSET_VERSION = "2"
 DATE_LABELS = {

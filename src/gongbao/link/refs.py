@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import sentences
-from .doctypes import REPORTING_TYPES, title_type
-from .meta import normalize_doc_number
-from .model import Document, Provision
-from .numerals import zh_to_int
+from gongbao.model import Document, Provision
+from gongbao.parse.clean import sentences
+from gongbao.parse.doctypes import REPORTING_TYPES, title_type
+from gongbao.parse.meta import normalize_doc_number
+from gongbao.parse.numerals import zh_to_int
 
 _NUM = "〇零一二三四五六七八九十百千两\\d"
 _CITATION = re.compile(r"《([^《》]{1,120})》")

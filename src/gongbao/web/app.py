@@ -41,12 +41,12 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .duties import ROLES
-from .ingest import default_db_path, open_store
-from .status import STATUSES
-from .store import Store, StoreError
-from .web import graph, pages, render, schemas
-from .web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
+from gongbao.ingest import default_db_path, open_store
+from gongbao.link.duties import ROLES
+from gongbao.link.status import STATUSES
+from gongbao.store import Store, StoreError
+from gongbao.web import graph, pages, render, schemas
+from gongbao.web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
 
 log = logging.getLogger("gongbao.web")
 access_log = logging.getLogger("gongbao.access")

@@ -7,8 +7,8 @@ from typing import Any
 
 import apsw
 
-from .agencies import query_matches
-from .model import Document
+from gongbao.link.agencies import query_matches
+from gongbao.model import Document
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS duties (

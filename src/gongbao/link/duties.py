@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .agencies import Region, normalize, region_of
-from .clean import sentences
-from .model import Document, Provision
-from .numerals import PLAN_PERIOD, plan_end_year, zh_to_int
+from gongbao.link.agencies import Region, normalize, region_of
+from gongbao.model import Document, Provision
+from gongbao.parse.clean import sentences
+from gongbao.parse.numerals import PLAN_PERIOD, plan_end_year, zh_to_int
 
 ROLES = ("leader", "lead", "cooperate", "responsible")
 _FIELD_ROLES = {

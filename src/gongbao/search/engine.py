@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from .clean import normalize_chars
-from .searchindex import _data_lines, gram_phrases, query_words
-from .store import Store, document_conditions
+from gongbao.parse.clean import normalize_chars
+from gongbao.store.sqlite.index import _data_lines, gram_phrases, query_words
+from gongbao.store.sqlite.store import Store, document_conditions
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16

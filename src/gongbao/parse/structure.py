@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import ARTICLE_HEAD, DIVISION_HEAD
-from .model import Paragraph, Provision
-from .numerals import zh_to_int
+from gongbao.model import Paragraph, Provision
+from gongbao.parse.clean import ARTICLE_HEAD, DIVISION_HEAD
+from gongbao.parse.numerals import zh_to_int
 
 _ZH = "一二三四五六七八九十"
 _ITEM = re.compile(rf"^[(（]\s*([{_ZH}]+)\s*[)）]\s*")

@@ -18,7 +18,8 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .clean import (
+from gongbao.model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
+from gongbao.parse.clean import (
     ARTICLE_HEAD,
     DIVISION_HEAD,
     DOC_NUMBER_LINE,
@@ -28,9 +29,15 @@ from .clean import (
     join_lines,
     starts_with_marker,
 )
-from .doctypes import ALL_TYPES, METADATA_TYPES, NORMATIVE_TYPES, promulgated_title, strip_qualifiers, title_type
-from .model import CleanLine, CleanText, DocumentSpan, IssueLayout, IssueRegion
-from .numerals import DATE_ALONE, DATE_AT_START
+from gongbao.parse.doctypes import (
+    ALL_TYPES,
+    METADATA_TYPES,
+    NORMATIVE_TYPES,
+    promulgated_title,
+    strip_qualifiers,
+    title_type,
+)
+from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START
 
 MAX_TITLE_LINES = 8
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?]|(?<![\dA-Za-z])[:：]|(?<=[\u4e00-\u9fff])\.")

@@ -21,7 +21,7 @@ from importlib import resources
 import apsw
 import rjieba
 
-from .model import Document, Provision
+from gongbao.model import Document, Provision
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_units (

@@ -1,4 +1,4 @@
-"""CLI commands over the policy graph: refs, cited-by, status, duties, figures (registered on gongbao.cli.app)."""
+"""CLI commands over the policy graph: refs, cited-by, status, duties, figures (registered on gongbao.cli.main.app)."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from . import factstore
-from .cli import DbOption, _open, app, err, find_document, out
-from .model import Document
+from gongbao.cli.main import DbOption, _open, app, err, find_document, out
+from gongbao.model import Document
+from gongbao.store.sqlite import facts as factstore
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]

@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .clean import sentences
-from .model import Document
-from .numerals import FIVE_YEAR_PLANS, PLAN_PERIOD, plan_end_year
+from gongbao.model import Document
+from gongbao.parse.clean import sentences
+from gongbao.parse.numerals import FIVE_YEAR_PLANS, PLAN_PERIOD, plan_end_year
 
 _CHANGE = (
     "增长|下降|降低|提高|提升|减少|增加|达到|超过|突破|完成|控制在|保持在|稳定在|不低于|不少于|不超过|不高于|"

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from .doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, promulgated_title, title_type
-from .model import Document
-from .numerals import plan_end_year, zh_to_int
+from gongbao.model import Document
+from gongbao.parse.doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, promulgated_title, title_type
+from gongbao.parse.numerals import plan_end_year, zh_to_int
 
 STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "部分失效", "unknown")
 

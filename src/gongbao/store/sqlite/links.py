@@ -14,8 +14,8 @@ from typing import Any
 
 import apsw
 
-from .links import document_keys
-from .model import Document
+from gongbao.link.refs import document_keys
+from gongbao.model import Document
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS document_keys (

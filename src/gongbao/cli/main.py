@@ -14,9 +14,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from .ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
-from .model import Document
-from .store import Store, StoreError
+from gongbao.ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
+from gongbao.model import Document
+from gongbao.store import Store, StoreError
 
 app = typer.Typer(
     help="gongbao: Chinese government gazettes as a structured, searchable, citable knowledge base.",
@@ -105,7 +105,7 @@ def export(
     if format != "jsonl":
         err.print(f"[red]error:[/red] unknown format {escape(format)!r} (available: jsonl)")
         raise typer.Exit(2)
-    from .export.jsonl import write_jsonl
+    from gongbao.export.jsonl import write_jsonl
 
     with _open(db) as store:
         if out_file:
@@ -231,7 +231,7 @@ def stats(
 @app.command()
 def check(db: DbOption = None) -> None:
     """Quality checks that need no ground truth; exits non-zero when any error is found."""
-    from .check import check_store
+    from gongbao.check import check_store
 
     with _open(db) as store:
         findings = check_store(store)
@@ -275,7 +275,7 @@ def search_command(
     db: DbOption = None,
 ) -> None:
     """Find the provisions that answer a query, best first, with citation, snippet and source lines."""
-    from .search import Filters, search
+    from gongbao.search.engine import Filters, search
 
     first, last = _year_range(year)
     filters = Filters(doc_type=doc_type, issuer=issuer, year_from=first, year_to=last, file=file, has_articles=laws)
@@ -317,7 +317,7 @@ def serve(
 
     import uvicorn  # the web stack is imported only here, so that the other commands start fast
 
-    from .api import create_app
+    from gongbao.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
     try:
@@ -335,4 +335,4 @@ def main() -> None:
     app()
 
 
-from . import cli_graph  # noqa: E402, F401  (registers refs, cited-by, status, duties, figures on app)
+from gongbao.cli import graph as cli_graph  # noqa: E402, F401  (registers refs, cited-by, status, duties, figures on app)

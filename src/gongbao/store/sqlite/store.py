@@ -30,11 +30,13 @@ from typing import Any
 
 import apsw
 
-from . import factstore, linkstore, searchindex
-from .model import Document, Provision, Source, SourceText
-from .pipeline import ParsedIssue, parse_source
-from .read import ReadError
-from .status import Status, in_force_from, status_of
+from gongbao.link.status import Status, in_force_from, status_of
+from gongbao.model import Document, Provision, Source, SourceText
+from gongbao.parse.read import ReadError
+from gongbao.pipeline import ParsedIssue, parse_source
+from gongbao.store.sqlite import facts as factstore
+from gongbao.store.sqlite import index as searchindex
+from gongbao.store.sqlite import links as linkstore
 
 SCHEMA_VERSION = 2
 _SCHEMA = """

@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 
-from .model import CleanLine, CleanText, Paragraph, SourceText
-from .numerals import DATE_ALONE, DATE_AT_START
+from gongbao.model import CleanLine, CleanText, Paragraph, SourceText
+from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START
 
 # ---------------------------------------------------------------------------------------------- characters
 
@@ -255,7 +255,9 @@ _TITLE_END = re.compile(r"(?:[\u4e00-\u9fff]{1,6})[)）》]?(?:[(（][^()（）]
 
 
 def looks_like_title(text: str) -> bool:
-    from .doctypes import title_type  # local import: doctypes is a leaf module, kept out of clean's import time
+    from gongbao.parse.doctypes import (
+        title_type,  # local import: doctypes is a leaf module, kept out of clean's import time
+    )
 
     return not re.search(r"[，,。；;：:！？]", text) and title_type(text) is not None and bool(_TITLE_END.search(text))
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clean import DOC_NUMBER_LINE
-from .doctypes import NORMATIVE_TYPES, strip_qualifiers, title_type
-from .model import Paragraph
-from .numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN, add_days, first_date, parse_date, zh_to_int
+from gongbao.model import Paragraph
+from gongbao.parse.clean import DOC_NUMBER_LINE
+from gongbao.parse.doctypes import NORMATIVE_TYPES, strip_qualifiers, title_type
+from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN, add_days, first_date, parse_date, zh_to_int
 
 HEADER_PARAGRAPHS = 6  # 文号, serial, adoption note, speech line, speaker, salutation sit in the first few
 

@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from .model import SourceText
+from gongbao.model import SourceText
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),

@@ -1,0 +1,1 @@
+"""The embedded SQLite backend (apsw): the default, one file, nothing to start."""
