@@ -159,3 +159,31 @@ class Document:
             "duties": list(self.duties),
             "figures": list(self.figures),
         }
+
+
+# ------------------------------------------------------------------------------ search ↔ store (any backend)
+
+
+@dataclass
+class SearchFilters:
+    """What a search can be narrowed to: documents of a type, an issuer (or a word of the title), a span of years,
+    one source file, texts with (or without) articles."""
+
+    doc_type: str | None = None
+    issuer: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    file: str | None = None
+    has_articles: bool | None = None
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One retrieval pass over the search units.  A term is a tuple of alternative strings; a unit satisfies it
+    when its heading or body contains one of them as a substring (case-folded; what is not a letter or digit
+    separates).  A unit is a candidate when it satisfies every term of `all_of` and, if `any_of` is not empty, at
+    least one of it; `documents`, when not empty, restricts the pass to those documents' units."""
+
+    all_of: tuple[tuple[str, ...], ...] = ()
+    any_of: tuple[tuple[str, ...], ...] = ()
+    documents: tuple[str, ...] = ()

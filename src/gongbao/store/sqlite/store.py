@@ -31,12 +31,13 @@ from typing import Any
 import apsw
 
 from gongbao.link.status import Status, in_force_from, status_of
-from gongbao.model import Document, Provision, Source, SourceText
+from gongbao.model import Document, Probe, Provision, SearchFilters, Source, SourceText
 from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue, parse_source
 from gongbao.store.sqlite import facts as factstore
 from gongbao.store.sqlite import index as searchindex
 from gongbao.store.sqlite import links as linkstore
+from gongbao.store.sqlite import retrieve
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -432,6 +433,44 @@ class Store:
             d = rel.pop("dates")
             rel["effective"] = in_force_from(d)
         return status_of(doc, incoming, as_of or date.today(), bool(articles))
+
+    # ------------------------------------------------------------------ search's reads (see retrieve.py)
+
+    def unit_count(self) -> int:
+        """How many search units (hits there can be) the corpus has."""
+        return retrieve.unit_count(self.db)
+
+    def term_frequencies(self, strings: Iterable[str]) -> dict[str, float]:
+        """About how many units contain each string (0: none)."""
+        return retrieve.term_frequencies(self.db, self.cache, strings)
+
+    def candidates(self, probe: Probe, filters: SearchFilters | None = None, limit: int = 200) -> dict[int, float]:
+        """One retrieval pass: unit key → BM25 relevance (higher is better), the `limit` best."""
+        return retrieve.candidates(self.db, probe, filters, limit)
+
+    def units(self, keys: Iterable[int]) -> list[dict[str, Any]]:
+        """The units with these keys and their documents' fields (retrieve.UNIT_KEYS)."""
+        return retrieve.units(self.db, keys)
+
+    def titles(self) -> list[dict[str, Any]]:
+        """Every document's id, titles, 文号, type, issuer, dates, file, has_articles (cached per connection)."""
+        return retrieve.titles(self.db, self.cache)
+
+    def repealed(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of the documents another text in the corpus repeals."""
+        return retrieve.repealed(self.db, doc_ids)
+
+    def provision_tree(self, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """A unit's provision, its ancestors and the provisions inside it."""
+        return retrieve.provision_tree(self.db, unit)
+
+    def statuses(self, doc_ids: Iterable[str], as_of: date | None = None) -> dict[str, Status | None]:
+        """status_of for many documents in two queries (None for texts without force)."""
+        day = as_of or date.today()
+        return {
+            doc_id: status_of(doc, incoming, day, articles)
+            for doc_id, (doc, incoming, articles) in retrieve.validity(self.db, doc_ids).items()
+        }
 
     def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
         return linkstore.cited_by(self.db, doc_id)

@@ -1,0 +1,145 @@
+"""Dev tool: search quality on the 40 dev questions (samples) and the 160 wide questions (wide corpus), in-process.
+
+    .venv/bin/python scripts/eval_search_cv.py [--rebuild] [--folds 5] [--fit] [-v]
+
+Builds (once, cached in --cache) the two databases the scoreboard builds: the five samples, and the wide corpus's
+gazette copies.  Reports recall@1/5/10 and MRR@10 per set and over all 200 questions, scoring a hit exactly as
+`../shared/eval/score.py search` does (its `hit_ok` is imported, not copied).
+
+With --fit, the ranking weights are fitted by k-fold cross-validation: the questions are dealt into folds (a fixed
+shuffle, both sets mixed), weights are chosen by coordinate ascent on the training folds only and the held-out fold
+is scored with them; the reported numbers are the held-out ones.  The training fit is printed beside them, to show
+how much of it does not generalise.  The weights shipped in the product (data/rank_weights.json) are what the fit on
+all questions gives only when the held-out numbers say the fit is worth it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import random
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+QUESTIONS = SHARED / "eval" / "questions"
+DEV_SETS = [
+    ("seed_002_questions.json", "002_97e5f3168bf50f07.txt"),
+    ("seed_003_questions.json", "003_1709ef1e33caa0c5.txt"),
+]
+WIDE_SET = "laws_wide_questions.json"
+
+
+def _score_module() -> Any:
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+HIT_OK: Callable[[dict, dict, str], bool] = _score_module().hit_ok
+
+
+def questions() -> list[dict[str, Any]]:
+    """All 200 questions, each with `set` (dev or wide) and `file` (the source file its answer is in)."""
+    out = []
+    for name, file in DEV_SETS:
+        for q in json.loads((QUESTIONS / name).read_text(encoding="utf-8")):
+            out.append({**q, "set": "dev", "file": file})
+    for q in json.loads((QUESTIONS / WIDE_SET).read_text(encoding="utf-8")):
+        out.append({**q, "set": "wide"})
+    return out
+
+
+def build(cache: Path, rebuild: bool) -> dict[str, Path]:
+    """The two databases, ingested with the worktree's own CLI (as the scoreboard does)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    dbs = {"dev": cache / "seeds.db", "wide": cache / "wide.db"}
+    inputs = {
+        "dev": sorted((SHARED / "seeds").glob("*.txt")),
+        "wide": sorted((SHARED / "corpus" / "laws-wide" / "gazette").glob("*.txt")),
+    }
+    gongbao = str(ROOT / ".venv" / "bin" / "gongbao")
+    for name, db in dbs.items():
+        if rebuild and db.exists():
+            db.unlink()
+        if not db.exists():
+            print(f"ingesting {len(inputs[name])} files into {db}", file=sys.stderr)
+            cmd = [gongbao, "ingest", *map(str, inputs[name]), "--db", str(db)]
+            subprocess.run(cmd, check=True, capture_output=True)
+    return dbs
+
+
+def first_correct(hits: Sequence[dict], q: dict) -> int | None:
+    """1-based rank of the first hit that answers q within the first 10, as score.py counts it."""
+    return next((i for i, h in enumerate(hits[:10], 1) if HIT_OK(h, q, q["file"])), None)
+
+
+def metrics(ranks: Sequence[int | None]) -> dict[str, float]:
+    n = len(ranks) or 1
+    return {
+        "recall@1": sum(1 for r in ranks if r == 1) / n,
+        "recall@5": sum(1 for r in ranks if r and r <= 5) / n,
+        "recall@10": sum(1 for r in ranks if r and r <= 10) / n,
+        "mrr@10": sum(1 / r for r in ranks if r and r <= 10) / n,
+    }
+
+
+def show(label: str, ranks: Sequence[int | None]) -> None:
+    m = metrics(ranks)
+    print(f"{label:<28} n={len(ranks):<4}" + "  ".join(f"{k}={v:.3f}" for k, v in m.items()))
+
+
+def run_product(qs: list[dict], dbs: dict[str, Path], verbose: bool) -> dict[str, list[int | None]]:
+    """The product as shipped: search() with its own weights, 10 hits per question."""
+    from gongbao.search import search
+    from gongbao.store import Store
+
+    ranks: dict[str, list[int | None]] = {"dev": [], "wide": []}
+    stores = {name: Store(db, readonly=True) for name, db in dbs.items()}
+    try:
+        for q in qs:
+            result = search(stores[q["set"]], q["question"], limit=10)
+            hits = [h.to_dict() for h in result.hits]
+            rank = first_correct(hits, q)
+            ranks[q["set"]].append(rank)
+            if verbose and rank != 1:
+                print(f"[{rank}] {q['set']} {q['question']}  want {q['doc_title'][:24]} {q.get('article')}")
+                for h in hits[:3]:
+                    print(f"      {h['score']:.3f} {h['citation'][:40]} {h['source']['start_line']}")
+    finally:
+        for s in stores.values():
+            s.close()
+    return ranks
+
+
+def folds(n: int, k: int, seed: int = 11) -> list[list[int]]:
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return [order[i::k] for i in range(k)]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/gongbao-eval-search"))
+    ap.add_argument("--rebuild", action="store_true", help="ingest the corpora again (after an index change)")
+    ap.add_argument("--folds", type=int, default=5)
+    ap.add_argument("-v", "--verbose", action="store_true", help="print the questions not answered first")
+    a = ap.parse_args()
+    dbs = build(a.cache, a.rebuild)
+    qs = questions()
+    ranks = run_product(qs, dbs, a.verbose)
+    print("== product as shipped")
+    show("dev (samples)", ranks["dev"])
+    show("wide", ranks["wide"])
+    show("all", ranks["dev"] + ranks["wide"])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""Presenting a ranked unit as a hit: the human citation 《…》第十九条第二款, the deepest provision that holds the
+answer (its focus), and a snippet cut at sentence boundaries with the matched words marked **like this**."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from gongbao.search.query import Term
+from gongbao.store import Store
+
+SNIPPET_CHARS = 140
+MARK = "**"
+
+
+@dataclass
+class Hit:
+    document_id: str
+    title: str
+    provision_id: str
+    label: str
+    citation: str
+    snippet: str
+    score: float
+    source: dict[str, Any]
+    kind: str
+    doc_type: str | None
+    issuer: str | None
+    date: str | None
+    focus: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+def hit(store: Store, terms: list[Term], idf: dict[str, float], unit: dict, score: float) -> Hit:
+    provisions = store.provision_tree(unit)
+    snippet, best_sentence = _snippet(unit, terms, idf)
+    focus = _focus(provisions, unit, best_sentence)
+    cited = _cited_title(unit, provisions)
+    label = label_path(provisions, unit["provision_id"])
+    dates = unit["dates"]
+    hit = Hit(
+        document_id=unit["document_id"],
+        title=unit["title"],
+        provision_id=unit["provision_id"],
+        label=label,
+        citation=f"《{cited}》{label}",
+        snippet=snippet,
+        score=score,
+        source={"file": unit["file"], "start_line": unit["start_line"], "end_line": unit["end_line"]},
+        kind=unit["kind"],
+        doc_type=unit["doc_type"],
+        issuer=unit["issuer"],
+        date=dates.get("issued") or dates.get("adopted") or dates.get("delivered") or dates.get("effective"),
+    )
+    if focus and focus["id"] != unit["provision_id"]:
+        flabel = label_path(provisions, focus["id"])
+        hit.focus = {
+            "provision_id": focus["id"],
+            "label": flabel,
+            "citation": f"《{cited}》{flabel}",
+            "start_line": focus["start"],
+            "end_line": focus["end"],
+        }
+    return hit
+
+
+def _cited_title(unit: dict, provisions: dict[str, dict]) -> str:
+    """A provision of the text a 印发 notice promulgates is cited by that text's title."""
+    if unit["inner_title"] and unit["kind"] == "article":
+        return unit["inner_title"]
+    return unit["title"]
+
+
+def label_path(provisions: dict[str, dict], pid: str) -> str:
+    """第十九条第二款第三项 for legal provisions; 三、（一） for outline headings; 第N段 is not invented."""
+    chain = []
+    p = provisions.get(pid)
+    while p is not None:
+        chain.append(p)
+        p = provisions.get(p["parent"]) if p["parent"] else None
+    chain.reverse()
+    parts = []
+    for p in chain:
+        if p["kind"] in ("part", "chapter", "section"):
+            continue
+        if p["kind"] == "item":
+            parts.append(f"第{_zh_item(p['label'])}项")
+        elif p["kind"] == "subitem":
+            parts.append(f"第{p['label'].rstrip('.、．')}目")
+        elif p["kind"] != "block" and p["label"]:
+            if parts and re.fullmatch(r"\d+(?:\.\d+)+", p["label"]) and p["label"].startswith(parts[-1] + "."):
+                parts[-1] = p["label"]  # 3 → 3.4 → 3.4.1: a decimal outline number already holds its path
+            else:
+                parts.append(p["label"])
+    return "".join(parts)
+
+
+def _zh_item(label: str) -> str:
+    return label.strip("（）() ")
+
+
+_SENTENCE = re.compile(r"[^。；！？\n]*[。；！？]?")
+
+
+def _snippet(unit: dict, terms: list[Term], idf: dict[str, float]) -> tuple[str, str]:
+    """The sentence (with a neighbour if short) that holds most of the query's weight, matches marked."""
+    body = unit["body"] or unit["heading"]
+    sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
+    if not sentences:
+        return "", ""
+
+    def weight(s: str) -> float:
+        low = s.lower()
+        return sum(idf[t.text] * t.weight for t in terms if any(a.lower() in low for a in t.alternatives))
+
+    best = max(range(len(sentences)), key=lambda i: (weight(sentences[i]), -i))
+    text = sentences[best]
+    j = best + 1
+    while len(text) < SNIPPET_CHARS // 2 and j < len(sentences):
+        text += sentences[j]
+        j += 1
+    if len(text) > SNIPPET_CHARS:
+        text = text[:SNIPPET_CHARS] + "…"
+    return _mark(text.strip(), terms), sentences[best]
+
+
+def _mark(text: str, terms: list[Term]) -> str:
+    pattern = _mark_pattern(tuple(sorted({a for t in terms for a in t.alternatives if a}, key=len, reverse=True)))
+    return pattern.sub(lambda m: f"{MARK}{m.group()}{MARK}", text) if pattern else text
+
+
+@lru_cache(maxsize=64)
+def _mark_pattern(alternatives: tuple[str, ...]) -> re.Pattern[str] | None:
+    return re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE) if alternatives else None
+
+
+def _focus(provisions: dict[str, dict], unit: dict, sentence: str) -> dict | None:
+    """The deepest provision inside the hit (款, 项) that holds the snippet's sentence."""
+    if not sentence.strip():
+        return None
+    inside = [
+        p
+        for p in provisions.values()
+        if p["kind"] in ("paragraph", "item", "subitem")
+        and _descends(provisions, p, unit["provision_id"])
+        and sentence.strip() in p["text"]
+    ]
+    if not inside:
+        return None
+    return max(inside, key=lambda p: _depth(provisions, p))
+
+
+def _descends(provisions: dict[str, dict], p: dict, ancestor: str) -> bool:
+    while p is not None:
+        if p["parent"] == ancestor:
+            return True
+        p = provisions.get(p["parent"]) if p["parent"] else None
+    return False
+
+
+def _depth(provisions: dict[str, dict], p: dict) -> int:
+    d = 0
+    while p is not None and p["parent"]:
+        d += 1
+        p = provisions.get(p["parent"])
+    return d

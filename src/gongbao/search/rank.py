@@ -1,0 +1,165 @@
+"""Ranking: each candidate unit gets a vector of features (each on a scale of about 0..1) and its score is their
+weighted sum.  The weights are data (data/rank_weights.json), fitted by cross-validation over the dev and wide
+questions with scripts/eval_search_cv.py; nothing here knows a question.
+
+Features (FEATURES, in this order):
+  cover       how much of the question, weighted by rarity, the unit's heading and body contain
+  title       how much of it the document's title contains
+  doc_cover   how much of it the document contains anywhere among the candidates (the right law, then its article)
+  bm25        the index's BM25 relative to the best candidate's
+  chars       characters of the question's words in the unit, weighted by rarity among the candidates (账户 ~ 专户)
+  proximity   how close together the matched words sit
+  answer      the unit holds what the question asks for (an amount, a time limit, a body, a permission)
+  named       the document is the text a 《…》 of the question names
+  article     the unit is an article (the operative text)
+  explains    the unit is a paragraph of a report or explanation about a text
+  long        log of how much longer than 300 characters the unit is (of two alike, the shorter is more precise)
+  superseded  another text in the corpus repeals the document
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from gongbao.search.query import Analysis, answer_pattern
+
+FEATURES = (
+    "cover",
+    "title",
+    "doc_cover",
+    "bm25",
+    "chars",
+    "proximity",
+    "answer",
+    "named",
+    "article",
+    "explains",
+    "long",
+    "superseded",
+)
+_ASCII_UPPER = re.compile(r"[A-Z]")
+_EXPLAINS = re.compile(r"说明$|审议|报告$|意见$|纪要$|议程$")
+
+
+@lru_cache(maxsize=1)
+def weights() -> dict[str, float]:
+    """The shipped weights (a feature missing from the file weighs 0)."""
+    text = (resources.files("gongbao") / "data" / "rank_weights.json").read_text(encoding="utf-8")
+    data = json.loads(text)["weights"]
+    return {name: float(data.get(name, 0.0)) for name in FEATURES}
+
+
+def score(vector: list[float], w: dict[str, float]) -> float:
+    return sum(w[name] * x for name, x in zip(FEATURES, vector, strict=True))
+
+
+def _lower(s: str) -> str:
+    return s.lower() if _ASCII_UPPER.search(s) else s
+
+
+def _positions(text: str, needle: str) -> list[int]:
+    out = []
+    start = text.find(needle)
+    while start != -1 and len(out) < 12:
+        out.append(start)
+        start = text.find(needle, start + 1)
+    return out
+
+
+def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, Any]]) -> list[list[float]]:
+    """The feature vector of each unit (in the order of FEATURES).  `idf`: rarity of each term (by its text) and of
+    each of its alternatives (by (text, alternative)); a unit has its `bm25` and `superseded` set."""
+    terms = analysis.terms
+    total = sum(idf[t.text] * t.weight for t in terms) or 1.0
+    top_bm25 = max((u["bm25"] for u in units), default=1.0) or 1.0
+    wanted = [answer_pattern(kind) for kind in analysis.asks]
+    lowered = [(t.weight, [(a.lower(), idf[(t.text, a.lower())]) for a in t.alternatives]) for t in terms]
+    char_weight = _char_weights(analysis, units)
+    char_total = sum(char_weight.values()) or 1.0
+    named = {t.text for t in terms if t.title}
+    titles: dict[str, tuple[float, list[float], float]] = {}
+    rows = []
+    for unit in units:
+        doc = unit["document_id"]
+        if doc not in titles:
+            title = _lower(unit["title"] + " " + (unit["inner_title"] or ""))
+            per_term = [max((i for a, i in alts if a in title), default=0.0) for _w, alts in lowered]
+            exact = bool({unit["title"], unit["inner_title"]} & named)
+            titles[doc] = (sum(w * x for (w, _a), x in zip(lowered, per_term, strict=True)) / total, per_term, exact)
+        body = _lower(unit["heading"] + "\n" + unit["body"])
+        matched, spots = [], []
+        for _w, alts in lowered:  # a term counts with the rarity of the alternative that matched
+            best, pos = 0.0, []
+            for a, i in alts:
+                if a in body:
+                    best, pos = max(best, i), pos + _positions(body, a)
+            matched.append(best)
+            if pos:
+                spots.append(pos)
+        unit["_matched"] = matched
+        covered = sum(w * x for (w, _a), x in zip(lowered, matched, strict=True)) / total
+        chars = sum(w for c, w in char_weight.items() if c in body) / char_total
+        rows.append(
+            [
+                covered,
+                titles[doc][0],
+                0.0,  # doc_cover, below: it needs every candidate of the document
+                unit["bm25"] / top_bm25,
+                chars,
+                _proximity(spots),
+                sum(1 for a in wanted if a.search(unit["body"])) / (len(wanted) or 1),
+                float(titles[doc][2]),
+                float(unit["kind"] == "article"),
+                float(bool(_EXPLAINS.search(unit["doc_type"] or "")) and unit["kind"] != "article"),
+                math.log(len(unit["body"]) / 300) if len(unit["body"]) > 300 else 0.0,
+                float(bool(unit.get("superseded"))),
+            ]
+        )
+    _doc_cover(units, rows, titles, lowered, total)
+    return rows
+
+
+def _doc_cover(units, rows, titles, lowered, total) -> None:
+    """What share of the question the document holds: per term, the best match in its title or any candidate."""
+    best: dict[str, list[float]] = {}
+    for unit in units:
+        doc = unit["document_id"]
+        have = best.setdefault(doc, list(titles[doc][1]))
+        for i, x in enumerate(unit.pop("_matched")):
+            have[i] = max(have[i], x)
+    at = FEATURES.index("doc_cover")
+    for unit, row in zip(units, rows, strict=True):
+        have = best[unit["document_id"]]
+        row[at] = sum(w * x for (w, _a), x in zip(lowered, have, strict=True)) / total
+
+
+def _char_weights(analysis: Analysis, units: list[dict[str, Any]]) -> dict[str, float]:
+    """Characters of the question's words, weighted by how rare they are among the candidates: a partial match
+    (账户 ~ 专户, 停产整顿 ~ 整顿恢复) still says something, a character every candidate has says nothing."""
+    chars = {c for t in analysis.terms for c in t.text.lower() if c.isalnum()}
+    n = len(units) or 1
+    texts = [(u["heading"] + u["body"]).lower() for u in units]
+    return {c: math.log(1 + n / (1 + sum(1 for x in texts if c in x))) for c in chars}
+
+
+def _proximity(spots: list[list[int]]) -> float:
+    """1 when the matched terms sit close together, falling towards 0 as the smallest window grows."""
+    if len(spots) < 2:
+        return 0.5 if spots else 0.0
+    events = sorted((p, i) for i, ps in enumerate(spots) for p in ps)
+    need, have, counts, best, left = len(spots), 0, [0] * len(spots), math.inf, 0
+    for pos, i in events:
+        counts[i] += 1
+        have += counts[i] == 1
+        while have == need:
+            best = min(best, pos - events[left][0])
+            j = events[left][1]
+            counts[j] -= 1
+            have -= counts[j] == 0
+            left += 1
+    return 1.0 / (1.0 + best / 40.0) if best < math.inf else 0.0
