@@ -227,3 +227,44 @@ def test_text_without_a_document_raises_read_error_naming_the_file(parse_text, t
     msg = str(exc.value)
     assert "nodoc.txt" in msg
     assert "\n" not in msg
+
+
+ISSUE_WITH_CONTENTS = """
+山西省人民代表大会常务委员会公报
+目　　录
+２０２４年第１期
+山西省城市绿化条例……（２）
+城市绿化工作若干问题……（５）
+本期未刊登的一份材料……（９）
+－１－
+山西省城市绿化条例
+（2024年1月1日山西省第十四届人民代表大会常务委员会第八次会议通过）
+第一条　为了加强城市绿化，制定本条例。
+第二条　城市绿化工作若干问题由市人民政府另行规定。
+第三条　本条例自2024年3月1日起施行。
+城市绿化工作若干问题
+一、城市绿化应当统筹规划，合理布局。
+二、城市绿化应当节约用水，优先使用再生水。
+"""
+
+
+def test_contents_page_finds_the_first_document_and_a_title_without_type_word(parse_text) -> None:
+    text = gazette(ISSUE_WITH_CONTENTS)
+    issue = parse_text(text)
+    law_start = line_of(text, "山西省城市绿化条例", exact=True)
+    notes_start = line_of(text, "城市绿化工作若干问题", exact=True)
+    assert _spans(issue) == [
+        ("山西省城市绿化条例", law_start, notes_start - 2),
+        ("城市绿化工作若干问题", notes_start, last_text_line(text)),
+    ]
+    toc = [r for r in issue.regions if r.kind == "toc"]
+    assert toc and toc[0].start_line == line_of(text, "目　　录") and toc[0].end_line < law_start
+
+
+def test_contents_entry_missing_from_the_body_and_body_document_missing_from_contents(parse_text) -> None:
+    listed_only = ISSUE_WITH_CONTENTS.replace("城市绿化工作若干问题……（５）\n", "")
+    issue = parse_text(gazette(listed_only))
+    assert [d.title for d in issue.documents] == ["山西省城市绿化条例"]  # the unlisted notes stay in the law
+    unlisted = ISSUE_WITH_CONTENTS.replace("山西省城市绿化条例……（２）\n", "")
+    issue = parse_text(gazette(unlisted))
+    assert [d.title for d in issue.documents] == ["山西省城市绿化条例", "城市绿化工作若干问题"]

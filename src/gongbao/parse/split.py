@@ -7,7 +7,10 @@ block counts when what follows it is what follows a title in an official documen
 addressee ending in a colon, the first article or chapter of a law, a paragraph indent, or a dated enactment
 history.  The promulgated text of a 印发/转发 notice is not a document of its own: its title becomes the notice's
 inner title.  Lines before the first document (cover, masthead, contents), a gazette's self-description (简介) and
-the back cover are issue metadata.  The table of contents is used only to report what it lists.
+the back cover are issue metadata.  The issue's table of contents is the publisher's own list of its documents:
+a listed title printed on lines of its own in the body starts a document there even when the rules above would
+not see it (a title without a type word, a document right after the contents page, one run into the previous
+document); what the contents list but the body does not print changes nothing.
 """
 
 from __future__ import annotations
@@ -88,6 +91,7 @@ def split(clean_text: CleanText) -> IssueLayout:
     if not text:
         return IssueLayout(documents=[], regions=[])
     blocks = _title_blocks(text, clean_text.wrap_width)
+    blocks = _align_with_contents(text, blocks, clean_text.wrap_width)
     docs: list[DocumentSpan] = []
     meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
     toc_at = _toc_head(text)
@@ -128,6 +132,8 @@ def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
     for k in range(len(text)):
         if k < floor or text[k].text[-1] not in _TITLE_LAST_CHARS or (toc and toc[0] <= k <= toc[1]):
             continue
+        if toc and k > toc[1]:
+            floor = max(floor, toc[1] + 1)  # a title never begins inside the contents that precede it
         tail = _squeeze_ws((text[k - 1].text[-6:] if k else "") + text[k].text)  # wrapped type word: …听证规 / 定
         if not _TYPE_AT_END.search(tail):
             continue
@@ -145,7 +151,8 @@ def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
 
 def _repeated_title(prev: _TitleBlock, tb: _TitleBlock, text: list[CleanLine]) -> bool:
     """Laws are often printed as title, enactment history, then the title again: one document, not two."""
-    if _squeeze(prev.title) != _squeeze(tb.title) and not _squeeze(prev.title).endswith(_squeeze(tb.title)):
+    a, b = _core(prev.title), _core(tb.title)
+    if a != b and not a.endswith(b):
         return False
     between = text[prev.end + 1 : tb.start]
     return all(ln.text.rstrip()[-1:] not in "。.；;！!？?" for ln in between)
@@ -155,8 +162,8 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
     start = _title_start(text, k, floor)
     while start < k and not _after_a_break(text, start, wrap_width):
         start += 1
-    start = _earlier_copy(text, start, k, floor)
     joined = join_lines(ln.text for ln in text[start : k + 1])
+    start = _earlier_copy(text, start, k, floor)  # the block covers both copies, the title is said once
     doc_type = title_type(joined)
     if doc_type is None or not _after_a_break(text, start, wrap_width) or _PLACEHOLDER.search(joined):
         return None
@@ -244,6 +251,8 @@ def _roster(t: str) -> bool:
 
 
 _TOC_ENTRY = re.compile(r"(?:[(（]\s*\d{1,3}\s*[)）]|\t\s*\d{1,3}|\s\d{1,3})$")
+# An entry of a contents page as it ends: a leader and a page number, or the page number alone on its line.
+_TOC_ENTRY_END = re.compile(r"(?:…|\.{2,}|·{2,})\s*[(（]?\s*\d{1,3}\s*[)）]?$|^[(（]\s*\d{1,3}\s*[)）]$")
 
 
 def _toc_head(text: list[CleanLine]) -> int | None:
@@ -262,6 +271,109 @@ def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
         elif j - last > 6:
             break
     return head, last
+
+
+# ------------------------------------------------------------------------------------ table of contents
+
+_TOC_PAGE_REF = re.compile(r"[\s…\.·]*[(（]?\s*\d{1,3}\s*[)）]?$")
+_TOC_WRAPPED_PAGE = re.compile(r"^\d{1,3}\s*[)）]")  # the tail of a page number wrapped onto the next line
+_TOC_KEY_DROP = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "［": "(", "］": ")"})
+
+
+def _toc_key(s: str) -> str:
+    return _squeeze(s).translate(_TOC_KEY_DROP)
+
+
+def _toc_titles(text: list[CleanLine], toc: tuple[int, int]) -> list[list[str]]:
+    """The titles a contents page lists, leader and page number removed.  An entry is read up to the line that
+    ends with its page number, so a line above it that is no entry (the issue's number, a section heading) is
+    glued on: each entry comes as its candidate titles, all its lines first, then without the leading lines that
+    cannot begin a title."""
+    titles: list[str] = []
+    lines: list[str] = []
+    for ln in text[toc[0] + 1 : toc[1] + 1]:
+        t = _TOC_WRAPPED_PAGE.sub("", ln.text).strip() if not lines else ln.text
+        if not t:
+            continue
+        lines.append(t)
+        if _TOC_ENTRY_END.search(t) or _TOC_ENTRY.search(ln.raw.rstrip()):
+            head = 0  # leading lines that cannot begin a title: the issue's number, a short section heading
+            while head < len(lines) - 1 and (not _title_like(lines[head], False) or len(_squeeze(lines[head])) <= 12):
+                head += 1
+            entry = [_TOC_PAGE_REF.sub("", join_lines(lines[m:])) for m in range(head + 1)]
+            if entry[-1]:
+                titles.append(entry)
+            lines = []
+    return titles
+
+
+def _align_with_contents(text: list[CleanLine], blocks: list[_TitleBlock], wrap_width: int) -> list[_TitleBlock]:
+    """Where the issue's contents page lists a title that is printed as lines of its own in the body, a document
+    starts there, whatever its type word or the line after it: the contents are the publisher's own list.  A
+    listed title not found in the body changes nothing, and documents the contents do not list are kept."""
+    toc = _toc_span(text)
+    if toc is None:
+        return blocks
+    entries = [[_toc_key(t) for t in entry] for entry in _toc_titles(text, toc)]
+    if not entries:
+        return blocks
+    keys = [_toc_key(ln.text) for ln in text]
+    by_head: dict[str, list[int]] = {}
+    for i in range(toc[1] + 1, len(text)):
+        if keys[i] and _title_line(text[i]):
+            by_head.setdefault(keys[i][:2], []).append(i)
+    out = list(blocks)
+    for entry in entries:
+        for title in entry:
+            found = _printed_title(text, keys, by_head.get(title[:2], []), title, wrap_width)
+            if found is not None:
+                out = _place_listed_title(text, out, *found)
+                break
+    return sorted(out, key=lambda b: b.start)
+
+
+def _printed_title(
+    text: list[CleanLine], keys: list[str], candidates: list[int], title: str, wrap_width: int
+) -> tuple[int, int] | None:
+    """The first run of whole title lines, after a break, whose text is the listed title."""
+    for i in candidates:
+        joined = ""
+        for j in range(i, min(i + MAX_TITLE_LINES, len(text))):
+            if j > i and not _title_line(text[j]):
+                break
+            joined += keys[j]
+            if not title.startswith(joined):
+                break
+            if joined == title:
+                began = _after_a_break(text, i, wrap_width) or _follower(text, j + 1, "") == "strong"
+                if began and not _continues_title(text, keys, j, title):
+                    return i, j
+                break
+    return None
+
+
+def _continues_title(text: list[CleanLine], keys: list[str], j: int, title: str) -> bool:
+    """The lines after the match still read as the title's own continuation (the listed title is only its head)."""
+    nxt = j + 1
+    if nxt >= len(text) or not _title_line(text[nxt]):
+        return False
+    return text[nxt].text[-1] in _TITLE_LAST_CHARS and title_type(title) is None and len(keys[nxt]) < 8
+
+
+def _place_listed_title(text: list[CleanLine], blocks: list[_TitleBlock], i: int, j: int) -> list[_TitleBlock]:
+    """Make lines i..j a title block: trim a block that reaches above them (an annex heading glued on), replace
+    blocks that cover only part of them, add one where there was none."""
+    title = display(join_lines(ln.text for ln in text[i : j + 1]))
+    kept: list[_TitleBlock] = []
+    start = i
+    for b in blocks:
+        if b.end < i or b.start > j:
+            kept.append(b)
+        elif b.end == j and b.start < i and _toc_key(b.title) == _toc_key(title):
+            start = b.start  # the title printed twice, both copies in one block
+        # any other block overlapping lines i..j is replaced by the listed title
+    doc_type = title_type(title) or ""
+    return [*kept, _TitleBlock(start, j, title, doc_type, True)]
 
 
 def _title_line(ln: CleanLine) -> bool:
@@ -284,7 +396,7 @@ def _after_a_break(text: list[CleanLine], i: int, wrap_width: int) -> bool:
     if i == 0:
         return True
     prev = text[i - 1]
-    if ends_sentence(prev.text) or _roster(prev.text):
+    if ends_sentence(prev.text) or _roster(prev.text) or _TOC_ENTRY_END.search(prev.text):
         return True
     if wrap_width and prev.width < wrap_width - max(6, wrap_width // 5):
         return True
@@ -321,7 +433,7 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
 
 def _is_salutation(text: list[CleanLine], k: int) -> bool:
     t = text[k].text
-    if len(t) <= 80 and t[-1] in ":：" and not re.search(r"[。；;！？]", t):
+    if len(t) <= 80 and t[-1] in ":：" and not re.search(r"[。；;！？]|(?<=[\u4e00-\u9fff])\.", t):
         return bool(_ADDRESSEE.search(t))
     nxt = text[k + 1].text if k + 1 < len(text) else ""
     return t[-1] in "，," and len(t) <= 60 and bool(nxt) and nxt[-1] in ":：" and len(nxt) <= 40
@@ -344,6 +456,11 @@ def _label_start(text: list[CleanLine], i: int) -> int:
 
 
 # --------------------------------------------------------------------------------------- inner titles
+
+
+def _core(s: str) -> str:
+    """Only the letters, digits and ideographs of a title: two printings of it differ in spaces and 、."""
+    return "".join(ch for ch in s if ch.isalnum())
 
 
 def _squeeze(s: str) -> str:
