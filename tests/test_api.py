@@ -223,7 +223,7 @@ def test_one_provision_with_its_place_and_lines(hand: TestClient) -> None:
         "拒绝接受监督检查。",
     ]
     source = provision["source"]
-    raw = Path(hand.app.state.pool.path).parent.joinpath("law.txt").read_text(encoding="utf-8").split("\n")
+    raw = Path(hand.app.state.pool.target).parent.joinpath("law.txt").read_text(encoding="utf-8").split("\n")
     assert raw[source["start_line"] - 1].startswith("第三条")
     assert raw[source["end_line"] - 1].startswith("（二）")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from gongbao.model import SearchFilters
 from gongbao.store import Store
-from gongbao.store.sqlite import facts as factstore
 
 TODAY = date(2026, 11, 21)
 
@@ -112,7 +112,7 @@ def test_every_citation_is_resolved_or_external_and_none_is_lost(store: Store) -
 
 def test_003_the_task_breakdown_has_98_tasks_each_with_leader_and_lead_unit(store: Store) -> None:
     doc = _doc(store, "重点工作任务分解方案")
-    duties = factstore.duties(store.db, document_id=doc.id)
+    duties = store.duties(document_id=doc.id)
     tasks: dict[str, set[str]] = {}
     for d in duties:
         tasks.setdefault(d["provision_id"], set()).add(d["role"])
@@ -133,9 +133,9 @@ def test_003_the_task_breakdown_has_98_tasks_each_with_leader_and_lead_unit(stor
 
 
 def test_inline_assignments_of_002_and_003_are_captured(store: Store) -> None:
-    saving = factstore.duties(store.db, document_id=_doc(store, "节能减排实施方案").id)
+    saving = store.duties(document_id=_doc(store, "节能减排实施方案").id)
     assert {"山西省能源局", "山西省发展和改革委员会", "山西省生态环境厅"} <= {d["agency"] for d in saving}
-    cleanup = factstore.duties(store.db, document_id=_doc(store, "市容环境集中整治专项行动实施方案").id)
+    cleanup = store.duties(document_id=_doc(store, "市容环境集中整治专项行动实施方案").id)
     per_task: dict[str, set[str]] = {}
     for d in cleanup:
         per_task.setdefault(d["provision_id"], set()).add(d["agency"])
@@ -144,7 +144,7 @@ def test_inline_assignments_of_002_and_003_are_captured(store: Store) -> None:
 
 
 def test_what_the_provincial_environment_department_must_do(store: Store) -> None:
-    duties = factstore.duties(store.db, agency="省生态环境厅")
+    duties = store.duties(agency="省生态环境厅")
     assert {d["agency"] for d in duties} == {"山西省生态环境厅"}
     titles = {d["title"] for d in duties}
     assert any("节能减排" in t for t in titles) and any("新污染物" in t for t in titles)
@@ -185,7 +185,8 @@ def test_status_of_every_law_in_the_samples(store: Store, title: str, on_2023: s
 
 
 def test_every_text_with_articles_in_the_samples_is_in_the_status_table(store: Store) -> None:
-    with_articles = {r[0] for r in store.db.execute("SELECT id FROM documents WHERE has_articles")}
+    docs, _incoming = store.status_inputs(where=SearchFilters(has_articles=True))
+    with_articles = {d.id for d, _articles in docs}
     listed = {_doc(store, t).id for t, _a, _b in LAW_STATUS}
     assert with_articles <= listed
 
@@ -204,7 +205,7 @@ def _file(store: Store, prefix: str) -> str:
 
 def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Store) -> None:
     doc = _doc(store, "关于山西省2020年国民经济和社会发展计划执行情况与2021年国民经济和社会发展计划草案的报告")
-    figures = factstore.figures(store.db, doc.id)
+    figures = store.figures(doc.id)
     gdp = next(f for f in figures if f["unit"] == "亿元" and "地区生产总值" in f["subject"])
     assert gdp["value"] == 176519 and "17651.9" in gdp["suspect"]  # printed １７６５１９亿元 for 17651.9
     growth = next(f for f in figures if f["subject"] == gdp["subject"] and f["unit"] == "%")
@@ -215,6 +216,6 @@ def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Store) -> 
 
 def test_002_targets_keep_their_baseline_year(store: Store) -> None:
     doc = _doc(store, "节能减排实施方案")
-    energy = [f for f in factstore.figures(store.db, doc.id) if f["subject"].endswith("能源消耗")]
+    energy = [f for f in store.figures(doc.id) if f["subject"].endswith("能源消耗")]
     assert any(f.get("baseline_year") == 2020 and f["change"] == "下降" for f in energy)
     assert not [f for f in energy if "suspect" in f]  # this text prints its decimal points

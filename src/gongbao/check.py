@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from gongbao.model import Document
-from gongbao.store import Store
+from gongbao.store import Corpus
 
 _PAGE_NUMBER_IN_TEXT = re.compile(r"[—－-]\s*\d{1,4}\s*[—－-]$|^[—－-]\s*\d{1,4}\s*[—－-]")
 
@@ -29,7 +29,7 @@ class Finding:
         return f"{self.level}: {where}: {self.message}"
 
 
-def check_store(store: Store) -> list[Finding]:
+def check_store(store: Corpus) -> list[Finding]:
     findings: list[Finding] = []
     for src in store.sources():
         file = src["file"]
@@ -42,7 +42,7 @@ def check_store(store: Store) -> list[Finding]:
     return findings
 
 
-def _furniture_texts(store: Store, file: str) -> set[str]:
+def _furniture_texts(store: Corpus, file: str) -> set[str]:
     lines = store.source_lines(file) or []
     texts = set()
     for kind, start, end in store.regions(file):
@@ -83,7 +83,7 @@ def check_document(doc: Document, furniture: set[str] = frozenset()) -> list[Fin
     return out
 
 
-def _check_coverage(store: Store, file: str, line_count: int, docs: list[Document]) -> list[Finding]:
+def _check_coverage(store: Corpus, file: str, line_count: int, docs: list[Document]) -> list[Finding]:
     owners = [0] * (line_count + 1)
     for d in docs:
         for n in range(d.source.start_line, d.source.end_line + 1):

@@ -12,7 +12,8 @@ import platformdirs
 
 from gongbao.parse.read import ReadError, read_source
 from gongbao.pipeline import parse_source
-from gongbao.store import IngestResult, Store
+from gongbao.store import Corpus, IngestResult, open_corpus
+from gongbao.store.backends import exists, is_server
 
 TEXT_SUFFIXES = {".txt", ".text"}
 
@@ -23,10 +24,11 @@ class BatchReport:
     errors: list[str] = field(default_factory=list)  # one line each: "path: reason"
 
 
-def default_db_path() -> Path:
+def default_db_path() -> str | Path:
+    """GONGBAO_DB (a file or a postgresql:// address), else the per-user data path."""
     env = os.environ.get("GONGBAO_DB")
     if env:
-        return Path(env)
+        return env if is_server(env) else Path(env)
     return Path(platformdirs.user_data_dir("gongbao", appauthor=False)) / "gongbao.db"
 
 
@@ -51,7 +53,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return out
 
 
-def ingest_file(store: Store, path: Path) -> IngestResult:
+def ingest_file(store: Corpus, path: Path) -> IngestResult:
     source = read_source(path)
     if store.source_sha(source.file) == source.sha256:
         return store.unchanged(source.file)
@@ -59,7 +61,7 @@ def ingest_file(store: Store, path: Path) -> IngestResult:
 
 
 def ingest_paths(
-    store: Store, paths: Iterable[Path], progress: Callable[[Path, IngestResult | None], None] | None = None
+    store: Corpus, paths: Iterable[Path], progress: Callable[[Path, IngestResult | None], None] | None = None
 ) -> BatchReport:
     report = BatchReport()
     for path in paths:
@@ -76,11 +78,12 @@ def ingest_paths(
     return report
 
 
-def open_store(db: str | os.PathLike[str] | None, build_if_missing: bool = True) -> Store:
-    """Open the knowledge base; a missing database is first built from the bundled samples."""
-    path = Path(db) if db else default_db_path()
-    fresh = not path.exists()
-    store = Store(path)
-    if fresh and build_if_missing:
+def open_store(db: str | os.PathLike[str] | None, build_if_missing: bool = True) -> Corpus:
+    """Open the knowledge base (a file or a postgresql:// address); a missing database file, or a server database
+    without any source yet, is first built from the bundled samples."""
+    target = db or default_db_path()
+    fresh = not exists(target)
+    store = open_corpus(target)
+    if build_if_missing and (fresh or (is_server(target) and not store.count("sources"))):
         ingest_paths(store, sample_paths())
     return store

@@ -11,6 +11,18 @@ from typing import Any
 
 PROVISION_KINDS = ("part", "chapter", "section", "article", "paragraph", "item", "subitem", "heading", "block")
 DATE_KINDS = ("adopted", "issued", "effective", "published")
+DATE_KEYS = ("issued", "adopted", "delivered", "effective", "published")  # the order a document is dated by
+
+
+def document_date(dates: dict[str, str]) -> str | None:
+    """The date a document is shown and sorted by: issued, else adopted, delivered, effective, published."""
+    return next((dates[k] for k in DATE_KEYS if dates.get(k)), None)
+
+
+def year_of(dates: dict[str, str]) -> int | None:
+    """The year a document is filed under (of its document_date)."""
+    day = document_date(dates)
+    return int(day[:4]) if day else None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ from rich.table import Table
 
 from gongbao.cli.main import DbOption, _open, app, err, find_document, out
 from gongbao.model import Document
-from gongbao.store.sqlite import facts as factstore
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -135,7 +134,7 @@ def duties(
     """Who must do what, by when: tasks and legal duties with their agencies, roles and deadlines."""
     with _open(db) as store:
         doc = find_document(store, doc_id) if doc_id else None
-        found = factstore.duties(store.db, document_id=doc.id if doc else None, agency=agency, role=role)
+        found = store.duties(document_id=doc.id if doc else None, agency=agency, role=role)
     if as_csv:
         fields = ("agency", "role", "level", "task", "deadline", "deadline_text", "title", "document_id",
                   "provision_id", "file", "start_line", "end_line", "as_printed")  # fmt: skip
@@ -160,7 +159,7 @@ def figures(doc_id: IdArgument, as_csv: CsvOption = False, as_json: JsonOption =
     """Numeric targets and achievements of a plan or report; values that may have lost a decimal point are flagged."""
     with _open(db) as store:
         doc = find_document(store, doc_id)
-        found = factstore.figures(store.db, doc.id)
+        found = store.figures(doc.id)
     if as_csv:
         _write_csv(found, ("subject", "change", "value", "unit", "year", "baseline_year", "suspect", "text",
                            "provision_id", "start_line", "end_line"))  # fmt: skip

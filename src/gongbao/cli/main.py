@@ -16,7 +16,7 @@ from rich.table import Table
 
 from gongbao.ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
 from gongbao.model import Document
-from gongbao.store import Store, StoreError
+from gongbao.store import Corpus, StoreError, open_corpus
 
 app = typer.Typer(
     help="gongbao: Chinese government gazettes as a structured, searchable, citable knowledge base.",
@@ -28,14 +28,17 @@ out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
-    Path | None,
+    str | None,
     typer.Option(
-        "--db", envvar="GONGBAO_DB", help="Database file (default: a per-user data path).", show_default=False
+        "--db",
+        envvar="GONGBAO_DB",
+        help="Database file, or a PostgreSQL server as postgresql://user@host/dbname (default: a per-user file).",
+        show_default=False,
     ),
 ]
 
 
-def find_document(store: Store, query: str) -> Document:
+def find_document(store: Corpus, query: str) -> Document:
     """A document by id or title (part), or a clear error and exit status 1."""
     try:
         return store.find_document(query)
@@ -44,7 +47,7 @@ def find_document(store: Store, query: str) -> Document:
         raise typer.Exit(1) from None
 
 
-def _open(db: Path | None) -> Store:
+def _open(db: str | None) -> Corpus:
     try:
         return open_store(db)
     except StoreError as e:
@@ -63,7 +66,7 @@ def ingest(
     """Read, parse and store gazette issues; a file that fails is reported and the others still go in."""
     files = expand(paths) if paths else sample_paths()
     try:
-        store = Store(db or default_db_path())
+        store = open_corpus(db or default_db_path())
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
@@ -84,7 +87,7 @@ def ingest(
             bar.update(task, advance=1, description=f"ingesting {path.name}")
 
         report = ingest_paths(store, files, advance)
-    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {store.path}")
+    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {store.location}")
     for r in report.results:
         table.add_row(escape(r.file), r.status, str(r.documents), str(r.laws), str(r.articles))
     if report.results:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import TextIO
 
-from gongbao.store import Store
+from gongbao.store import Corpus
 
 
-def write_jsonl(store: Store, out: TextIO) -> int:
+def write_jsonl(store: Corpus, out: TextIO) -> int:
     n = 0
     for doc in store.iter_documents():
         data = doc.to_dict()

@@ -1,8 +1,16 @@
-"""Storage: the one place that knows the database. Everything above it speaks the records of `gongbao.model`.
+"""Storage: the one place that knows the database.  Everything above it speaks the records of `gongbao.model`
+through the `Corpus` interface (`store/corpus.py`); nothing outside this package imports a database driver or holds
+SQL (a test greps for it).
 
-`from gongbao.store import Store` is the public entry point (documented in the README); the embedded SQLite
-backend lives in `store/sqlite/`."""
+  corpus.py     the interface, and what is computed the same way for every backend (status, find, iterate)
+  backends.py   open_corpus(target): a file path → SQLite, a postgresql:// address → PostgreSQL
+  sqlite/       the embedded backend (apsw): the default, one file, nothing to start
+  postgres/     the shared backend (psycopg 3 with a connection pool): several writers, many readers
 
-from gongbao.store.sqlite.store import IngestResult, Store, StoreError
+`from gongbao.store import Store` is the public entry point documented in the README (the SQLite backend)."""
 
-__all__ = ["IngestResult", "Store", "StoreError"]
+from gongbao.store.backends import open_corpus
+from gongbao.store.corpus import Corpus, IngestResult, StoreError
+from gongbao.store.sqlite.store import SqliteCorpus, Store
+
+__all__ = ["Corpus", "IngestResult", "SqliteCorpus", "Store", "StoreError", "open_corpus"]

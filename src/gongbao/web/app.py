@@ -9,8 +9,8 @@
 
 Every response carries a restrictive Content-Security-Policy and friends; one log line per request.  Errors are
 JSON (for /api and .json URLs) or an HTML page, with the right status: unknown id 404, bad parameter 422.
-Connections: a pool of read-only `Store`s, one per worker thread at a time, so each connection's search cache is
-reused across requests."""
+Connections: a pool of read-only `Corpus` handles (SQLite or PostgreSQL), one per worker thread at a time, so each
+handle's search cache is reused across requests."""
 
 from __future__ import annotations
 
@@ -44,7 +44,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gongbao.ingest import default_db_path, open_store
 from gongbao.link.duties import ROLES
 from gongbao.link.status import STATUSES
-from gongbao.store import Store, StoreError
+from gongbao.store import Corpus, StoreError, open_corpus
+from gongbao.store.backends import exists
 from gongbao.web import graph, pages, render, schemas
 from gongbao.web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
 
@@ -75,35 +76,37 @@ SEARCH_THREADS = max(2, os.cpu_count() or 1)
 
 
 class StorePool:
-    """Read-only connections to the database, handed to one request at a time and kept for the next (apsw
-    connections are not for concurrent use; each keeps its own search cache), and answers computed from the
+    """Read-only handles on the database, handed to one request at a time and kept for the next (an SQLite
+    connection is not for concurrent use; each handle keeps its own search cache), and answers computed from the
     database (search results, the home page's figures) shared by all of them until the database changes.
 
-    Change detection: a connection's `PRAGMA data_version` moves when another connection commits; whenever a
-    connection handed out sees it moved (or is new, and so cannot tell), a new generation of answers starts."""
+    Change detection: a handle's `version()` moves when a writer commits; whenever a handle handed out sees it
+    moved (or is new, and so cannot tell), a new generation of answers starts."""
 
-    def __init__(self, path: Path, answers: int = 1024):
-        self.path = path
-        self._free: queue.SimpleQueue[Store] = queue.SimpleQueue()
+    def __init__(self, target: str, answers: int = 1024):
+        self.target = target
+        self._free: queue.SimpleQueue[Corpus] = queue.SimpleQueue()
+        self._handles: list[Corpus] = []  # every handle opened, for queries()
         self._answers = render.LRU(answers)
         self._generation = 0
         self._lock = threading.Lock()
         self._limiter: anyio.CapacityLimiter | None = None
 
     @contextmanager
-    def store(self) -> Iterator[Store]:
+    def store(self) -> Iterator[Corpus]:
         try:
             store, fresh = self._free.get_nowait(), False
         except queue.Empty:
-            store, fresh = Store(self.path, readonly=True), True
+            store, fresh = open_corpus(self.target, readonly=True), True
+            self._handles.append(store)
         try:
             self._notice_changes(store, fresh)
             yield store
         finally:
             self._free.put(store)
 
-    def _notice_changes(self, store: Store, fresh: bool) -> None:
-        version = store.db.execute("PRAGMA data_version").fetchone()[0]
+    def _notice_changes(self, store: Corpus, fresh: bool) -> None:
+        version = store.version()
         if fresh or store.cache.get("pool:data_version") != version:
             with self._lock:
                 self._generation += 1
@@ -117,13 +120,22 @@ class StorePool:
             self._limiter = anyio.CapacityLimiter(SEARCH_THREADS)
         return self._limiter
 
-    def recall(self, store: Store, key: Hashable) -> Any | None:
+    def recall(self, store: Corpus, key: Hashable) -> Any | None:
         """The answer remembered for `key` in this generation, or None."""
         return self._answers.peek((store.cache["pool:generation"], key))
 
-    def remember(self, store: Store, key: Hashable, make: Callable[[], T]) -> T:
+    def remember(self, store: Corpus, key: Hashable, make: Callable[[], T]) -> T:
         """`make()`'s answer, computed once per generation of the database (as `store` saw it)."""
         return self._answers.get((store.cache["pool:generation"], key), make)
+
+    def queries(self) -> int:
+        """Statements sent to the database by all handles so far (the tests of batched reads count them)."""
+        return sum(h.queries for h in self._handles)
+
+    def forget(self) -> None:
+        """Drop every remembered answer and cached document tree (the next requests read the database)."""
+        self._answers.clear()
+        _views.clear()
 
     def close(self) -> None:
         while True:
@@ -305,11 +317,11 @@ HTML_ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 def create_app(db_path: str | Path | None = None) -> FastAPI:
-    """The application over the database at `db_path` (default: the user's database, built from the bundled
-    samples when missing).  The app only reads."""
-    path = Path(db_path) if db_path else default_db_path()
-    prepare_database(path)
-    pool = StorePool(path)
+    """The application over the database at `db_path`, a file or a postgresql:// address (default: the user's
+    database, built from the bundled samples when missing).  The app only reads."""
+    target = str(db_path or default_db_path())
+    prepare_database(target)
+    pool = StorePool(target)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -346,17 +358,17 @@ def _warm_up(pool: StorePool) -> None:
         pages.search_data(store, SearchParams(q="公报"))
 
 
-def prepare_database(path: Path) -> None:
-    """Make sure `path` holds a database this version can read: built from the bundled samples when missing,
+def prepare_database(target: str) -> None:
+    """Make sure `target` holds a database this version can read: built from the bundled samples when missing,
     upgraded (opened once for writing) when it was written with an older schema.  Raises StoreError."""
-    if not path.exists():
-        open_store(path).close()
+    if not exists(target):
+        open_store(target).close()
         return
     try:
-        Store(path, readonly=True).close()
+        open_corpus(target, readonly=True).close()
     except StoreError:
-        Store(path).close()  # an older schema is rebuilt on a writable open; anything else raises again
-        Store(path, readonly=True).close()
+        open_store(target).close()  # an older schema is upgraded on a writable open; anything else raises again
+        open_corpus(target, readonly=True).close()
 
 
 def _version() -> str:
@@ -368,15 +380,20 @@ def _version() -> str:
         return "0"
 
 
-def _load_view(store: Store, doc_id: str) -> pages.DocumentView:
+def _load_view(store: Corpus, doc_id: str) -> pages.DocumentView:
     """A document as a tree; the tree is cached per document and source version, the relations are read fresh."""
     doc = store.document(doc_id, with_provisions=False)
     if doc is None:
         raise _not_found(f"no document with id {doc_id!r}")
     view = _views.get(
-        (doc.id, doc.source.sha256), lambda: pages.document_view(store, store.document(doc_id, with_links=False))
+        (doc.id, doc.source.sha256), lambda: pages.document_view(replace(doc, provisions=store.provisions(doc_id)))
     )
-    return replace(view, relations=pages.relations_of(store, doc_id), graph=graph.document_graph(store, doc_id))
+    doc.references, doc.duties, doc.figures = (
+        store.references_of(doc_id),
+        store.duties(document_id=doc_id),
+        store.figures(doc_id),
+    )
+    return replace(view, relations=pages.relations_of(store, doc_id), graph=graph.document_graph(store, doc))
 
 
 _views = render.LRU(64)
@@ -443,11 +460,11 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
         params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page, offset)
         return await _search_json(pool, params)
 
-    def existing(store: Store, doc_id: str) -> None:
+    def existing(store: Corpus, doc_id: str) -> None:
         if store.document(doc_id, with_provisions=False) is None:
             raise _not_found(f"no document with id {doc_id!r}")
 
-    def document_part(path: str, model: Any, summary: str, data: Callable[[Store, str], Any]) -> None:
+    def document_part(path: str, model: Any, summary: str, data: Callable[[Corpus, str], Any]) -> None:
         """GET /api/documents/{id}/<path>: one part of the graph around a document (404 for an unknown id)."""
 
         def part(doc_id: DocId) -> Response:

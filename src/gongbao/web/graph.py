@@ -7,13 +7,13 @@ import math
 from datetime import date
 from typing import Any
 
-from gongbao.store import Store
-from gongbao.store.sqlite import facts as factstore
+from gongbao.model import Document
+from gongbao.store import Corpus
 from gongbao.web.pages import MAX_PER_PAGE, document_url, source_url
 from gongbao.web.render import STATUS_LABELS
 
 
-def status_data(store: Store, doc_id: str, as_of: date | None = None) -> dict[str, Any] | None:
+def status_data(store: Corpus, doc_id: str, as_of: date | None = None) -> dict[str, Any] | None:
     """The status of a document on a day (today by default), or None for texts without force of their own."""
     status = store.status_of(doc_id, as_of)
     if status is None:
@@ -25,10 +25,10 @@ def status_data(store: Store, doc_id: str, as_of: date | None = None) -> dict[st
     return data
 
 
-def references_data(store: Store, doc_id: str) -> list[dict[str, Any]]:
+def references_data(store: Corpus, doc_id: str, found: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """What a document cites, each with a link to the cited document (and article) when it is in the corpus."""
     out = []
-    for r in store.references_of(doc_id):
+    for r in store.references_of(doc_id) if found is None else found:
         r = dict(r)
         target = r.get("target_id")
         r["url"] = document_url(target, r.get("target_provision")) if target else None
@@ -36,7 +36,7 @@ def references_data(store: Store, doc_id: str) -> list[dict[str, Any]]:
     return out
 
 
-def cited_by_data(store: Store, doc_id: str) -> dict[str, Any]:
+def cited_by_data(store: Corpus, doc_id: str) -> dict[str, Any]:
     citing = []
     for c in store.cited_by(doc_id):
         c = dict(c)
@@ -56,7 +56,7 @@ def _duty_links(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def duties_data(
-    store: Store,
+    store: Corpus,
     agency: str | None = None,
     doc_id: str | None = None,
     role: str | None = None,
@@ -65,7 +65,7 @@ def duties_data(
 ) -> dict[str, Any]:
     """Duties of an agency (or official) and/or of a document, a page at a time, with the agencies to choose from."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    found = factstore.duties(store.db, document_id=doc_id, agency=agency or None, role=role or None)
+    found = store.duties(document_id=doc_id, agency=agency or None, role=role or None)
     start = (page - 1) * per_page
     return {
         "agency": agency or "",
@@ -76,24 +76,25 @@ def duties_data(
         "per_page": per_page,
         "pages": math.ceil(len(found) / per_page),
         "duties": [_duty_links(d) for d in found[start : start + per_page]],
-        "agencies": [{"agency": a, "level": lvl, "count": n} for a, lvl, n in factstore.agencies(store.db)[:60]],
+        "agencies": [{"agency": a, "level": lvl, "count": n} for a, lvl, n in store.agencies()[:60]],
     }
 
 
-def figures_data(store: Store, doc_id: str) -> list[dict[str, Any]]:
+def figures_data(store: Corpus, doc_id: str, found: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     out = []
-    for f in factstore.figures(store.db, doc_id):
+    for f in store.figures(doc_id) if found is None else found:
         f = dict(f)
         f["url"] = document_url(doc_id, f.get("provision_id"))
         out.append(f)
     return out
 
 
-def document_graph(store: Store, doc_id: str) -> dict[str, Any]:
-    """What the document page adds to the text: status today, references, duties and figures."""
+def document_graph(store: Corpus, doc: Document) -> dict[str, Any]:
+    """What the document page adds to the text: status today, references, duties and figures (`doc` loaded with
+    its links)."""
     return {
-        "status": status_data(store, doc_id),
-        "references": references_data(store, doc_id),
-        "duties": [_duty_links(d) for d in factstore.duties(store.db, document_id=doc_id)],
-        "figures": figures_data(store, doc_id),
+        "status": status_data(store, doc.id),
+        "references": references_data(store, doc.id, doc.references),
+        "duties": [_duty_links(d) for d in doc.duties],
+        "figures": figures_data(store, doc.id, doc.figures),
     }

@@ -8,21 +8,17 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import apsw
-
 from gongbao.link.status import STATUSES
-from gongbao.model import Document, Provision
+from gongbao.model import Document, Provision, SearchFilters, document_date
 from gongbao.search.engine import Filters, _label_path, search
-from gongbao.store import Store
+from gongbao.store import Corpus
 
 MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
 MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only the first 200 characters)
 MAX_SOURCE_LINES = 5000  # lines of a source returned by one API call
-DATE_KEYS = ("issued", "adopted", "delivered", "effective", "published")
 # provisions whose text holds the text of their children (an article holds its 款, a 款 its 项 …)
 _CONTAINING = ("article", "paragraph", "item", "subitem")
 _STRUCTURE = ("part", "chapter", "section")
@@ -48,10 +44,6 @@ def source_url(file: str, start: int | None = None, end: int | None = None) -> s
 
 
 # ------------------------------------------------------------------------------------------- documents
-
-
-def document_date(dates: dict[str, str]) -> str | None:
-    return next((dates[k] for k in DATE_KEYS if dates.get(k)), None)
 
 
 def summary(doc: Document) -> dict[str, Any]:
@@ -116,8 +108,9 @@ class DocumentView:
         }
 
 
-def document_view(store: Store, doc: Document) -> DocumentView:
-    """The document (loaded with its provisions) as a tree, with anchors, citations, contents and relations."""
+def document_view(doc: Document, relations: dict[str, list[dict[str, Any]]] | None = None) -> DocumentView:
+    """The document (loaded with its provisions) as a tree, with anchors, citations, contents (and the relations
+    given, see `relations_of`)."""
     by_id = {p.id: Node(p) for p in doc.provisions}
     roots: list[Node] = []
     for p in doc.provisions:
@@ -126,7 +119,7 @@ def document_view(store: Store, doc: Document) -> DocumentView:
     _set_texts(by_id.values())
     _set_aliases(by_id)
     _set_citations(doc, by_id)
-    return DocumentView(doc, roots, by_id, _toc(roots, doc), relations_of(store, doc.id))
+    return DocumentView(doc, roots, by_id, _toc(roots, doc), relations or {"outgoing": [], "incoming": []})
 
 
 def _set_texts(nodes) -> None:
@@ -213,12 +206,9 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n] + "…"
 
 
-def relations_of(store: Store, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-    """Relations with other documents (filled by the links stage); an older database without them has none."""
-    try:
-        rel = store.relations_of(doc_id)
-    except (apsw.SQLError, AttributeError):
-        return {"outgoing": [], "incoming": []}
+def relations_of(store: Corpus, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+    """Relations with other documents (filled by the links stage), each with a link to the other one."""
+    rel = store.relations_of(doc_id)
     for side in rel.values():
         for r in side:
             r["url"] = document_url(r["document_id"]) if r.get("document_id") else None
@@ -303,7 +293,7 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
     return int(m.group(1)), int(m.group(2) or m.group(1))
 
 
-def search_data(store: Store, params: SearchParams) -> dict[str, Any]:
+def search_data(store: Corpus, params: SearchParams) -> dict[str, Any]:
     """The search: hits in the CLI's shape (plus a link to each), facets, paging."""
     offset = params.start()
     if not params.q.strip():
@@ -360,72 +350,61 @@ class DocumentFilters:
     file: str | None = None
     status: str | None = None  # 现行有效 …: the status today
 
-    def store_args(self) -> dict[str, Any]:
-        return {"doc_type": self.type or None, "issuer": self.issuer or None, "year": self.year, "file": self.file}
+    def where(self) -> SearchFilters:
+        return SearchFilters(self.type or None, self.issuer or None, self.year, self.year, self.file or None)
 
     def params(self) -> dict[str, Any]:
         """The filters as URL parameters (unset ones left out)."""
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
-def documents_data(store: Store, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+def documents_data(store: Corpus, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+    """A page of the document list with each document's status today: five queries whatever the page size."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    args = filters.store_args()
-    if filters.status:  # computed for a day, not stored: select among the documents the other filters keep
-        ids = ids_with_status(store, [d.id for d in store.list_documents(**args)], filters.status)
+    where = filters.where()
+    start = (page - 1) * per_page
+    if filters.status:  # computed for a day, not stored: among the documents the other filters keep
+        statuses = store.statuses(where=where) if filters.status in STATUSES else {}
+        ids = [i for i, s in statuses.items() if s is not None and s.status == filters.status]
         total = len(ids)
-        page_ids = ids[(page - 1) * per_page : page * per_page]
-        docs = [d for d in (store.document(i, with_provisions=False) for i in page_ids) if d]
+        docs = store.documents(ids[start : start + per_page])
     else:
-        total = store.count_documents(**args)
-        docs = store.list_documents(**args, limit=per_page, offset=(page - 1) * per_page)
+        total = store.count_documents_where(where)
+        docs = store.select_documents(where, limit=per_page, offset=start)
+        statuses = store.statuses([d.id for d in docs]) if docs else {}
+    summaries = [summary(d) for d in docs]
+    for d in summaries:
+        s = statuses.get(d["id"])
+        d["status"] = s.status if s else None
     return {
         "filters": dict(filters.__dict__),
         "total": total,
         "page": page,
         "per_page": per_page,
         "pages": math.ceil(total / per_page),
-        "documents": with_status(store, [summary(d) for d in docs]),
+        "documents": summaries,
     }
 
 
-def with_status(store: Store, docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Document summaries with their status today (a list page shows at most MAX_PER_PAGE)."""
-    for d in docs:
-        s = store.status_of(d["id"])
-        d["status"] = s.status if s else None
-    return docs
-
-
-def ids_with_status(store: Store, ids: list[str], wanted: str) -> list[str]:
-    """The documents among `ids` whose status today is `wanted` (one of STATUSES)."""
-    if wanted not in STATUSES:
-        return []
-    today = date.today()
-    return [i for i in ids if (s := store.status_of(i, today)) is not None and s.status == wanted]
-
-
-def latest_documents(store: Store, n: int = 8) -> list[dict[str, Any]]:
+def latest_documents(store: Corpus, n: int = 8) -> list[dict[str, Any]]:
     """The documents with the latest dates (issued, else adopted, delivered …)."""
-    order = ", ".join(f"json_extract(dates, '$.{k}')" for k in DATE_KEYS)
-    ids = [
-        r[0]
-        for r in store.db.execute(
-            f"SELECT id FROM documents ORDER BY coalesce({order}, '') DESC, file, ordinal LIMIT ?", (n,)
-        )
-    ]
-    docs = (store.document(i, with_provisions=False) for i in ids)
-    return [summary(d) for d in docs if d]
+    return [summary(d) for d in store.latest(n)]
 
 
-def sources_data(store: Store, with_documents: bool = True) -> list[dict[str, Any]]:
+def sources_data(store: Corpus, with_documents: bool = True) -> list[dict[str, Any]]:
     """The ingested gazette issues, each with its documents and the line ranges that belong to no document."""
     out = []
+    by_file: dict[str, list[Document]] = {}
+    regions: dict[str, list[tuple[str, int, int]]] = {}
+    if with_documents:
+        for d in store.list_documents():
+            by_file.setdefault(d.source.file, []).append(d)
+        regions = store.all_regions()
     for s in store.sources():
         item = _source_info(s)
         if with_documents:
-            item["documents"] = [_doc_brief(d) for d in store.list_documents(file=s["file"])]
-            item["regions"] = [{"kind": k, "start_line": a, "end_line": b} for k, a, b in store.regions(s["file"])]
+            item["documents"] = [_doc_brief(d) for d in by_file.get(s["file"], [])]
+            item["regions"] = [{"kind": k, "start_line": a, "end_line": b} for k, a, b in regions.get(s["file"], [])]
         out.append(item)
     return out
 
@@ -451,7 +430,7 @@ def _doc_brief(d: Document) -> dict[str, Any]:
     }
 
 
-def home_data(store: Store) -> dict[str, Any]:
+def home_data(store: Corpus) -> dict[str, Any]:
     stats = store.stats()
     return {
         "stats": {k: stats[k] for k in ("sources", "documents", "laws", "provisions")},
@@ -473,10 +452,10 @@ def parse_line_range(text: str | None) -> tuple[int, int] | None:
     return (min(a, b), max(a, b)) if a >= 1 else None
 
 
-def source_data(store: Store, file: str, lines: tuple[int, int] | None = None) -> dict[str, Any] | None:
+def source_data(store: Corpus, file: str, lines: tuple[int, int] | None = None) -> dict[str, Any] | None:
     """One ingested gazette file: its raw lines (all, or the range asked for), documents and other regions.  The
     file is looked up by name among the ingested sources: nothing is ever read from the file system."""
-    meta = next((s for s in store.sources() if s["file"] == file), None)
+    meta = next(iter(store.sources(file)), None)
     raw = store.source_lines(file) if meta else None
     if meta is None or raw is None:
         return None

@@ -227,31 +227,45 @@ def cited_by(db: apsw.Connection, doc_id: str) -> list[dict[str, Any]]:
     return [dict(zip(keys, r, strict=True)) for r in rows]
 
 
-def relations_of(db: apsw.Connection, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-    """`outgoing`: this document promulgates, explains, repeals … the other; `incoming`: others do so to it."""
-    keys = ("type", "document_id", "title", "evidence", "start_line", "end_line")
-    outgoing = db.execute(
+_RELATION_KEYS = ("type", "document_id", "title", "evidence", "start_line", "end_line")
+
+
+def outgoing(db: apsw.Connection, doc_id: str) -> list[dict[str, Any]]:
+    """This document promulgates, explains, repeals … the other (None: the other is not in the corpus)."""
+    rows = db.execute(
         "SELECT r.type, r.target_id, coalesce(d.title, r.target_title), r.evidence, r.start_line, r.end_line "
         "FROM relations r LEFT JOIN documents d ON d.id = r.target_id WHERE r.document_id = ? ORDER BY r.rowid",
         (doc_id,),
-    ).fetchall()
-    incoming = db.execute(
-        "SELECT r.type, r.document_id, d.title, r.evidence, r.start_line, r.end_line FROM relations r "
-        "JOIN documents d ON d.id = r.document_id WHERE r.target_id = ? ORDER BY r.rowid",
-        (doc_id,),
-    ).fetchall()
-    return {
-        "outgoing": [dict(zip(keys, r, strict=True)) for r in outgoing],
-        "incoming": [dict(zip(keys, r, strict=True)) for r in incoming],
-    }
+    )
+    return [dict(zip(_RELATION_KEYS, r, strict=True)) for r in rows]
 
 
-def repeals_and_amendments(db: apsw.Connection, doc_id: str) -> list[dict[str, Any]]:
-    """What other documents say ends or changes this one: type, document_id, evidence and the dates of the other
-    document (to know from when it applies)."""
+def relations_of(db: apsw.Connection, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+    """`outgoing`: this document promulgates, explains, repeals … the other; `incoming`: others do so to it (one
+    query for both)."""
     rows = db.execute(
-        "SELECT r.type, r.document_id, r.evidence, d.dates FROM relations r JOIN documents d ON d.id = r.document_id "
-        "WHERE r.target_id = ? AND r.type IN ('repeals', 'amends') ORDER BY r.rowid",
+        "SELECT 'outgoing', r.type, r.target_id, coalesce(d.title, r.target_title), r.evidence, r.start_line, "
+        "r.end_line, r.rowid FROM relations r LEFT JOIN documents d ON d.id = r.target_id WHERE r.document_id = ?1 "
+        "UNION ALL SELECT 'incoming', r.type, r.document_id, d.title, r.evidence, r.start_line, r.end_line, r.rowid "
+        "FROM relations r JOIN documents d ON d.id = r.document_id WHERE r.target_id = ?1 ORDER BY 8",
         (doc_id,),
     )
-    return [{"type": t, "document_id": i, "evidence": e, "dates": json.loads(d)} for t, i, e, d in rows]
+    out: dict[str, list[dict[str, Any]]] = {"outgoing": [], "incoming": []}
+    for side, *row in rows:
+        out[side].append(dict(zip(_RELATION_KEYS, row[:-1], strict=True)))
+    return out
+
+
+def repeals_and_amendments(db: apsw.Connection, targets: str, args: list[Any]) -> dict[str, list[dict[str, Any]]]:
+    """What other documents say ends or changes the documents `targets` (a SELECT of ids, with its `args`)
+    selects, by document: type, document_id, evidence and the dates of the other document (from when it applies)."""
+    rows = db.execute(
+        "SELECT r.target_id, r.type, r.document_id, r.evidence, d.dates FROM relations r "
+        f"JOIN documents d ON d.id = r.document_id WHERE r.target_id IN ({targets}) "
+        "AND r.type IN ('repeals', 'amends') ORDER BY r.rowid",
+        args,
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for target, t, i, e, d in rows:
+        out.setdefault(target, []).append({"type": t, "document_id": i, "evidence": e, "dates": json.loads(d)})
+    return out

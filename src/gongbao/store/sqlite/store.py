@@ -22,22 +22,31 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import apsw
 
-from gongbao.link.status import Status, in_force_from, status_of
 from gongbao.model import Document, Probe, Provision, SearchFilters, Source, SourceText
 from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue, parse_source
+from gongbao.store.corpus import (
+    DATE_KEYS,
+    TABLES,
+    Corpus,
+    IngestResult,
+    StoreError,
+    stats_dict,
+    year_of,
+)
 from gongbao.store.sqlite import facts as factstore
 from gongbao.store.sqlite import index as searchindex
 from gongbao.store.sqlite import links as linkstore
 from gongbao.store.sqlite import retrieve
+
+__all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_conditions", "year_of"]
 
 SCHEMA_VERSION = 2
 _SCHEMA = """
@@ -99,26 +108,6 @@ _DOC_COLUMNS = (
 )
 
 
-class StoreError(Exception):
-    pass
-
-
-@dataclass
-class IngestResult:
-    file: str
-    status: str  # 'added' | 'replaced' | 'unchanged'
-    documents: int
-    laws: int
-    articles: int
-
-
-def year_of(dates: dict[str, str]) -> int | None:
-    for key in ("issued", "adopted", "delivered", "effective", "published"):
-        if dates.get(key):
-            return int(dates[key][:4])
-    return None
-
-
 def document_conditions(
     table: str = "",
     doc_type: str | None = None,
@@ -142,18 +131,22 @@ def document_conditions(
     return where, [value for value, _sql in checks if value not in (None, "")]
 
 
-class Store:
-    """A connection to the knowledge base.  Use as a context manager or call close()."""
+class SqliteCorpus(Corpus):
+    """A connection to an embedded knowledge base (one file).  Use as a context manager or call close()."""
 
     def __init__(self, path: str | os.PathLike[str], readonly: bool = False):
         self.path = Path(path)
+        self.location = str(self.path)
         self.cache: dict[str, Any] = {}  # derived data of this connection (e.g. search statistics)
+        self._queries = 0
+        self._writes = 0
         if not readonly:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
         try:
             self.db = apsw.Connection(str(self.path), flags=flags)
             self.db.setbusytimeout(10_000)
+            self.db.exec_trace = self._count_query
             self.db.execute("PRAGMA foreign_keys = ON")
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
@@ -206,12 +199,6 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # ------------------------------------------------------------------------------------------ writing
 
     def source_sha(self, file: str) -> str | None:
@@ -230,6 +217,7 @@ class Store:
     def ingest(self, issue: ParsedIssue) -> IngestResult:
         """Store one parsed file atomically, replacing an older version of the same file."""
         self.cache.clear()  # (data_version does not change for this connection's own writes)
+        self._writes += 1
         src = issue.source
         old = self.source_sha(src.file)
         docs = issue.documents
@@ -292,16 +280,30 @@ class Store:
 
     # ------------------------------------------------------------------------------------------ reading
 
+    @property
+    def queries(self) -> int:
+        return self._queries
+
+    def _count_query(self, *_args: Any) -> bool:
+        self._queries += 1
+        return True
+
+    def version(self) -> int:
+        """SQLite's data_version (moves when another connection commits) and this handle's own ingests."""
+        (data_version,) = self.db.execute("PRAGMA data_version").fetchone()
+        return data_version << 24 | self._writes
+
     def count(self, table: str) -> int:
-        if table not in ("sources", "documents", "provisions", "regions"):
+        if table not in TABLES:
             raise ValueError(table)
         return self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
 
-    def sources(self) -> list[dict[str, Any]]:
+    def sources(self, file: str | None = None) -> list[dict[str, Any]]:
         rows = self.db.execute(
             "SELECT s.file, s.sha256, s.encoding, s.line_count, s.ingested_at, count(d.id), "
             "coalesce(sum(d.has_articles), 0) FROM sources s LEFT JOIN documents d ON d.file = s.file "
-            "GROUP BY s.file ORDER BY s.file"
+            "WHERE ?1 IS NULL OR s.file = ?1 GROUP BY s.file ORDER BY s.file",
+            (file,),
         ).fetchall()
         keys = ("file", "sha256", "encoding", "line_count", "ingested_at", "documents", "laws")
         return [dict(zip(keys, r, strict=True)) for r in rows]
@@ -315,61 +317,50 @@ class Store:
             "SELECT kind, start_line, end_line FROM regions WHERE file = ? ORDER BY start_line", (file,)
         ).fetchall()
 
-    def list_documents(
-        self,
-        doc_type: str | None = None,
-        issuer: str | None = None,
-        year: int | None = None,
-        file: str | None = None,
-        limit: int | None = None,
-        offset: int = 0,
+    def all_regions(self) -> dict[str, list[tuple[str, int, int]]]:
+        out: dict[str, list[tuple[str, int, int]]] = {}
+        for file, kind, a, b in self.db.execute(
+            "SELECT file, kind, start_line, end_line FROM regions ORDER BY file, start_line"
+        ):
+            out.setdefault(file, []).append((kind, a, b))
+        return out
+
+    def select_documents(
+        self, where: SearchFilters | None = None, limit: int | None = None, offset: int = 0
     ) -> list[Document]:
-        where, args = document_conditions("", doc_type, issuer, year, year, file)
-        sql = f"SELECT {_DOC_COLUMNS} FROM documents"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY file, ordinal"
+        conditions, args = _conditions(where)
+        sql = _SELECT_DOCUMENTS + (" WHERE " + " AND ".join(conditions) if conditions else "")
+        sql += " ORDER BY d.file, d.ordinal"
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [self._document(row, with_provisions=False) for row in self.db.execute(sql, args)]
+        return [_document(row) for row in self.db.execute(sql, args)]
 
-    def count_documents(
-        self, doc_type: str | None = None, issuer: str | None = None, year: int | None = None, file: str | None = None
-    ) -> int:
-        where, args = document_conditions("", doc_type, issuer, year, year, file)
-        sql = "SELECT count(*) FROM documents" + (" WHERE " + " AND ".join(where) if where else "")
+    def count_documents_where(self, where: SearchFilters | None = None) -> int:
+        conditions, args = _conditions(where)
+        sql = "SELECT count(*) FROM documents d" + (" WHERE " + " AND ".join(conditions) if conditions else "")
         return self.db.execute(sql, args).fetchone()[0]
 
+    def documents(self, ids: list[str]) -> list[Document]:
+        found: dict[str, Document] = {}
+        for chunk in _chunks(list(dict.fromkeys(ids))):
+            sql = _SELECT_DOCUMENTS + f" WHERE d.id IN ({','.join('?' * len(chunk))})"
+            found.update((d.id, d) for d in map(_document, self.db.execute(sql, chunk)))
+        return [found[i] for i in ids if i in found]
+
     def document(self, doc_id: str, with_provisions: bool = True, with_links: bool = True) -> Document | None:
-        """A document; with its provisions and (unless with_links is False) its references, relations, duties and
-        figures, as the export has them."""
-        row = self.db.execute(f"SELECT {_DOC_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return self._document(row, with_provisions, with_provisions and with_links) if row else None
-
-    def find_document(self, query: str) -> Document:
-        """A document by id, by its exact title or inner title, or by a part of its title that only it has."""
-        doc = self.document(query)
-        if doc:
-            return doc
-        rows = self.db.execute(
-            "SELECT id, title = ?1 OR inner_title = ?1 FROM documents WHERE instr(title, ?1) OR instr(inner_title, ?1)",
-            (query,),
-        ).fetchall()
-        exact = [r[0] for r in rows if r[1]]
-        ids = exact if len(exact) == 1 else [r[0] for r in rows]
-        if len(ids) != 1:
-            more = f"; {len(ids)} titles contain it, give an id" if ids else ""
-            raise LookupError(f"no document {query!r}{more}")
-        return self.document(ids[0])  # type: ignore[return-value]
-
-    def iter_documents(self) -> Iterator[Document]:
-        """Every document with its provisions, in file and document order (streams: one document in memory)."""
-        ids = [r[0] for r in self.db.execute("SELECT id FROM documents ORDER BY file, ordinal")]
-        for doc_id in ids:
-            doc = self.document(doc_id)
-            if doc:
-                yield doc
+        row = self.db.execute(_SELECT_DOCUMENTS + " WHERE d.id = ?", (doc_id,)).fetchone()
+        if row is None:
+            return None
+        doc = _document(row)
+        if with_provisions:
+            doc.provisions = self.provisions(doc_id)
+        if with_provisions and with_links:
+            doc.references = self.references_of(doc_id)
+            doc.relations = linkstore.outgoing(self.db, doc_id)
+            doc.duties = self.duties(document_id=doc_id)
+            doc.figures = self.figures(doc_id)
+        return doc
 
     def provisions(self, doc_id: str) -> list[Provision]:
         rows = self.db.execute(
@@ -379,60 +370,24 @@ class Store:
         )
         return [Provision(*r) for r in rows]
 
-    def _document(self, row: Iterable[Any], with_provisions: bool, with_links: bool = False) -> Document:
-        (
-            doc_id,
-            file,
-            _ordinal,
-            title,
-            inner_title,
-            doc_type,
-            issuer,
-            doc_number,
-            dates,
-            _year,
-            start,
-            end,
-            _has_articles,
-        ) = row
-        sha = self.source_sha(file) or ""
-        return Document(
-            id=doc_id,
-            title=title,
-            inner_title=inner_title,
-            doc_type=doc_type,
-            issuer=issuer,
-            doc_number=doc_number,
-            dates=json.loads(dates),
-            source=Source(file=file, sha256=sha, start_line=start, end_line=end),
-            provisions=self.provisions(doc_id) if with_provisions else [],
-            references=linkstore.references_of(self.db, doc_id) if with_links else [],
-            relations=linkstore.relations_of(self.db, doc_id)["outgoing"] if with_links else [],
-            duties=factstore.duties(self.db, document_id=doc_id) if with_links else [],
-            figures=factstore.figures(self.db, doc_id) if with_links else [],
+    def titles_containing(self, text: str) -> list[tuple[str, bool]]:
+        rows = self.db.execute(
+            "SELECT id, title = ?1 OR inner_title = ?1 FROM documents WHERE instr(title, ?1) OR instr(inner_title, ?1) "
+            "ORDER BY file, ordinal",
+            (text,),
         )
+        return [(i, bool(exact)) for i, exact in rows]
+
+    def latest(self, n: int) -> list[Document]:
+        order = ", ".join(f"json_extract(d.dates, '$.{k}')" for k in DATE_KEYS)
+        sql = f"{_SELECT_DOCUMENTS} ORDER BY coalesce({order}, '') DESC, d.file, d.ordinal LIMIT ?"
+        return [_document(row) for row in self.db.execute(sql, (n,))]
 
     def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
-        """Relations of a document with others: `outgoing` (this document promulgates, explains, repeals … the
-        target) and `incoming` (other documents that do so to this one).  Each: type, the other document's id (None
-        when it is not in the corpus) and title, and the sentence it was read from with its lines."""
         return linkstore.relations_of(self.db, doc_id)
 
     def references_of(self, doc_id: str) -> list[dict[str, Any]]:
-        """What a document cites, in text order, each resolved to a document (and article) or marked external."""
         return linkstore.references_of(self.db, doc_id)
-
-    def status_of(self, doc_id: str, as_of: date | None = None) -> Status | None:
-        """Whether the document is in force on `as_of` (default today); None for texts without force (reports …)."""
-        doc = self.document(doc_id, with_provisions=False)
-        if doc is None:
-            return None
-        (articles,) = self.db.execute("SELECT has_articles FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        incoming = linkstore.repeals_and_amendments(self.db, doc_id)
-        for rel in incoming:
-            d = rel.pop("dates")
-            rel["effective"] = in_force_from(d)
-        return status_of(doc, incoming, as_of or date.today(), bool(articles))
 
     # ------------------------------------------------------------------ search's reads (see retrieve.py)
 
@@ -464,27 +419,79 @@ class Store:
         """A unit's provision, its ancestors and the provisions inside it."""
         return retrieve.provision_tree(self.db, unit)
 
-    def statuses(self, doc_ids: Iterable[str], as_of: date | None = None) -> dict[str, Status | None]:
-        """status_of for many documents in two queries (None for texts without force)."""
-        day = as_of or date.today()
-        return {
-            doc_id: status_of(doc, incoming, day, articles)
-            for doc_id, (doc, incoming, articles) in retrieve.validity(self.db, doc_ids).items()
-        }
-
     def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
         return linkstore.cited_by(self.db, doc_id)
 
+    def status_inputs(
+        self, ids: list[str] | None = None, where: SearchFilters | None = None
+    ) -> tuple[list[tuple[Document, bool]], dict[str, list[dict[str, Any]]]]:
+        if ids is not None:
+            chosen = "d.id IN (SELECT value FROM json_each(?))"
+            args: list[Any] = [json.dumps(ids)]
+        else:
+            conditions, args = _conditions(where)
+            chosen = " AND ".join(conditions) or "1"
+        sql = f"SELECT {_DOCUMENT_FIELDS}, d.has_articles {_FROM_DOCUMENTS} WHERE {chosen} ORDER BY d.file, d.ordinal"
+        rows = self.db.execute(sql, args).fetchall()
+        docs = [(_document(r[:-1]), bool(r[-1])) for r in rows]
+        if ids is not None:
+            order = {i: n for n, i in enumerate(ids)}
+            docs.sort(key=lambda x: order[x[0].id])
+        incoming = linkstore.repeals_and_amendments(self.db, f"SELECT d.id FROM documents d WHERE {chosen}", args)
+        return docs, incoming
+
+    def duties(
+        self, document_id: str | None = None, agency: str | None = None, role: str | None = None
+    ) -> list[dict[str, Any]]:
+        return factstore.duties(self.db, document_id, agency, role)
+
+    def agencies(self) -> list[tuple[str, str | None, int]]:
+        return factstore.agencies(self.db)
+
+    def figures(self, document_id: str) -> list[dict[str, Any]]:
+        return factstore.figures(self.db, document_id)
+
     def stats(self) -> dict[str, Any]:
-        by_type = self.db.execute(
-            "SELECT coalesce(doc_type, '?'), count(*) FROM documents GROUP BY 1 ORDER BY 2 DESC, 1"
+        counts = self.db.execute(
+            "SELECT (SELECT count(*) FROM sources), (SELECT count(*) FROM documents), "
+            "(SELECT count(*) FROM documents WHERE has_articles), (SELECT count(*) FROM provisions)"
+        ).fetchone()
+        groups = self.db.execute(
+            "SELECT 'type', coalesce(doc_type, '?'), count(*) FROM documents GROUP BY 2 "
+            "UNION ALL SELECT 'kind', kind, count(*) FROM provisions GROUP BY 2"
         ).fetchall()
-        by_kind = self.db.execute("SELECT kind, count(*) FROM provisions GROUP BY 1 ORDER BY 2 DESC").fetchall()
-        return {
-            "sources": self.count("sources"),
-            "documents": self.count("documents"),
-            "laws": self.db.execute("SELECT count(*) FROM documents WHERE has_articles").fetchone()[0],
-            "provisions": self.count("provisions"),
-            "documents_by_type": dict(by_type),
-            "provisions_by_kind": dict(by_kind),
-        }
+        return stats_dict(counts, groups)
+
+
+_DOCUMENT_FIELDS = (
+    "d.id, d.file, d.title, d.inner_title, d.doc_type, d.issuer, d.doc_number, d.dates, d.start_line, d.end_line, "
+    "coalesce(s.sha256, '')"
+)
+_FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
+_SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
+
+
+def _document(row: Iterable[Any]) -> Document:
+    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, sha = row
+    return Document(
+        id=doc_id,
+        title=title,
+        inner_title=inner_title,
+        doc_type=doc_type,
+        issuer=issuer,
+        doc_number=doc_number,
+        dates=json.loads(dates),
+        source=Source(file=file, sha256=sha, start_line=start, end_line=end),
+    )
+
+
+def _conditions(where: SearchFilters | None) -> tuple[list[str], list[Any]]:
+    f = where or SearchFilters()
+    return document_conditions("d.", f.doc_type, f.issuer, f.year_from, f.year_to, f.file, f.has_articles)
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+Store = SqliteCorpus  # the name the README documents

@@ -1,0 +1,32 @@
+"""Which backend a database address names: `postgresql://…` (or `postgres://…`) a PostgreSQL server, anything
+else the path of an embedded SQLite file."""
+
+from __future__ import annotations
+
+import os
+
+from gongbao.store.corpus import Corpus, StoreError
+
+SERVER_SCHEMES = ("postgresql://", "postgres://")
+
+
+def is_server(target: str | os.PathLike[str]) -> bool:
+    return str(target).startswith(SERVER_SCHEMES)
+
+
+def open_corpus(target: str | os.PathLike[str], readonly: bool = False) -> Corpus:
+    """The knowledge base at `target`, created (or upgraded) unless `readonly`.  Raises StoreError."""
+    if is_server(target):
+        try:
+            from gongbao.store.postgres.store import PostgresCorpus
+        except ImportError as e:  # the driver is a dependency; a broken install says so instead of a traceback
+            raise StoreError(f"{target}: the PostgreSQL driver cannot be loaded ({e})") from None
+        return PostgresCorpus(str(target), readonly=readonly)
+    from gongbao.store.sqlite.store import SqliteCorpus
+
+    return SqliteCorpus(target, readonly=readonly)
+
+
+def exists(target: str | os.PathLike[str]) -> bool:
+    """Whether a knowledge base is there already (a server database always is: its schema is made on open)."""
+    return is_server(target) or os.path.exists(target)

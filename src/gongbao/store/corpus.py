@@ -1,0 +1,280 @@
+"""The storage wall: `Corpus`, the one interface through which everything above `store/` reads and writes a
+knowledge base.  Reads: model records (`Document`, `Provision`, `Status`) and the plain dictionaries of the export
+contract (references, relations, duties, figures).  Writes: one parsed file per call, atomically.
+
+Two backends implement it: `store.sqlite.store.SqliteCorpus` (embedded, one file, the default) and
+`store.postgres.store.PostgresCorpus` (a shared server).  What does not depend on the backend (finding a document
+by a part of its title, streaming every document, the status of a document on a day) is written once here, over
+the abstract reads.  Every read is batched: a page of the web UI costs a bounded number of queries whatever its
+size (`queries` counts them, for the tests that hold the backends to it).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from gongbao.link.status import Status, in_force_from, status_of
+from gongbao.model import DATE_KEYS, Document, Probe, Provision, SearchFilters, document_date, year_of
+
+__all__ = [
+    "DATE_KEYS",
+    "Corpus",
+    "IngestResult",
+    "SearchFilters",
+    "StoreError",
+    "document_date",
+    "stats_dict",
+    "year_of",
+]
+TABLES = ("sources", "documents", "provisions", "regions")
+
+
+class StoreError(Exception):
+    """The database cannot be opened, created or upgraded (the message names it and says why)."""
+
+
+@dataclass
+class IngestResult:
+    file: str
+    status: str  # 'added' | 'replaced' | 'unchanged'
+    documents: int
+    laws: int
+    articles: int
+
+
+def stats_dict(counts: tuple[int, int, int, int], groups: list[tuple[str, str, int]]) -> dict[str, Any]:
+    """The stats of a corpus from its four counts (sources, documents, laws, provisions) and the rows
+    ('type' | 'kind', name, count) of documents by type and provisions by kind; most first, then by name."""
+    out: dict[str, Any] = dict(zip(("sources", "documents", "laws", "provisions"), counts, strict=True))
+    for group, key in (("type", "documents_by_type"), ("kind", "provisions_by_kind")):
+        rows = sorted(((name, n) for g, name, n in groups if g == group), key=lambda r: (-r[1], r[0]))
+        out[key] = dict(rows)
+    return out
+
+
+class Corpus(ABC):
+    """A knowledge base: sources, documents with their provisions, the policy graph, and the search index.
+    Use as a context manager or call close()."""
+
+    location: str  # the file or server address, for messages
+    cache: dict[str, Any]  # derived data of this handle (search statistics …), valid while version() stays
+
+    # ------------------------------------------------------------------------------------------ lifecycle
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Corpus:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    @abstractmethod
+    def queries(self) -> int:
+        """How many statements this handle has sent to the database (for the tests of batched reads)."""
+
+    @abstractmethod
+    def version(self) -> int:
+        """A number that changes whenever a writer commits (answers computed from the data are kept until then)."""
+
+    # -------------------------------------------------------------------------------------------- writing
+
+    @abstractmethod
+    def source_sha(self, file: str) -> str | None:
+        """The SHA-256 of the stored version of `file`, or None."""
+
+    @abstractmethod
+    def unchanged(self, file: str) -> IngestResult:
+        """The counts of a file already stored in this exact version."""
+
+    @abstractmethod
+    def ingest(self, issue: Any) -> IngestResult:
+        """Store one parsed file (`pipeline.ParsedIssue`) atomically, replacing an older version of the same file,
+        and resolve what it cites and what was waiting for it."""
+
+    # -------------------------------------------------------------------------------------------- reading
+
+    @abstractmethod
+    def count(self, table: str) -> int: ...
+
+    @abstractmethod
+    def stats(self) -> dict[str, Any]:
+        """sources, documents, laws, provisions, documents_by_type, provisions_by_kind."""
+
+    @abstractmethod
+    def sources(self, file: str | None = None) -> list[dict[str, Any]]:
+        """The ingested files (or the one named): file, sha256, encoding, line_count, ingested_at, documents,
+        laws."""
+
+    @abstractmethod
+    def source_lines(self, file: str) -> list[str] | None:
+        """The raw lines of an ingested file (line n is [n - 1])."""
+
+    @abstractmethod
+    def regions(self, file: str) -> list[tuple[str, int, int]]:
+        """(kind, start_line, end_line) of the lines of a file that belong to no document, in line order."""
+
+    @abstractmethod
+    def all_regions(self) -> dict[str, list[tuple[str, int, int]]]:
+        """The regions of every file, by file."""
+
+    @abstractmethod
+    def select_documents(
+        self, where: SearchFilters | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Document]:
+        """Documents (without provisions) in file and document order."""
+
+    @abstractmethod
+    def count_documents_where(self, where: SearchFilters | None = None) -> int: ...
+
+    @abstractmethod
+    def documents(self, ids: list[str]) -> list[Document]:
+        """The documents with these ids (without provisions), in the order given; unknown ids left out."""
+
+    @abstractmethod
+    def document(self, doc_id: str, with_provisions: bool = True, with_links: bool = True) -> Document | None:
+        """A document; with its provisions and (unless with_links is False) its references, relations, duties and
+        figures, as the export has them."""
+
+    @abstractmethod
+    def provisions(self, doc_id: str) -> list[Provision]: ...
+
+    @abstractmethod
+    def titles_containing(self, text: str) -> list[tuple[str, bool]]:
+        """(id, exact) of the documents whose title or inner title contains `text` (exact: is it)."""
+
+    @abstractmethod
+    def latest(self, n: int) -> list[Document]:
+        """The n documents with the latest dates (document_date), newest first."""
+
+    @abstractmethod
+    def references_of(self, doc_id: str) -> list[dict[str, Any]]:
+        """What a document cites, in text order, each resolved to a document (and article) or marked external."""
+
+    @abstractmethod
+    def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
+        """References from other documents to this one (with the provision cited, when an article is named)."""
+
+    @abstractmethod
+    def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
+        """`outgoing`: this document promulgates, explains, repeals … the other; `incoming`: others do so to it.
+        Each: type, the other document's id (None when not in the corpus) and title, evidence and its lines."""
+
+    @abstractmethod
+    def status_inputs(
+        self, ids: list[str] | None = None, where: SearchFilters | None = None
+    ) -> tuple[list[tuple[Document, bool]], dict[str, list[dict[str, Any]]]]:
+        """What the status of documents is computed from, in two queries: the documents (by id, or all that
+        `where` keeps) with whether they have articles, and per document the repeals and amendments other
+        documents state about it (type, document_id, evidence, dates of the other document)."""
+
+    @abstractmethod
+    def duties(
+        self, document_id: str | None = None, agency: str | None = None, role: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Duties of one document and/or of one agency (as a user types it) and/or one role, in document order."""
+
+    @abstractmethod
+    def agencies(self) -> list[tuple[str, str | None, int]]:
+        """Every agency with duties (officials left out): (normalised name, level, number of duties), most first."""
+
+    @abstractmethod
+    def figures(self, document_id: str) -> list[dict[str, Any]]: ...
+
+    # ------------------------------------------------------------- search's reads (search/engine.py uses them)
+
+    @abstractmethod
+    def unit_count(self) -> int:
+        """How many search units (hits there can be) the corpus has (at least 1)."""
+
+    @abstractmethod
+    def term_frequencies(self, strings: Iterable[str]) -> dict[str, float]:
+        """About how many units contain each string (0: none), estimated from the characters' frequencies."""
+
+    @abstractmethod
+    def candidates(self, probe: Probe, filters: SearchFilters | None = None, limit: int = 200) -> dict[int, float]:
+        """One retrieval pass: unit key → BM25 relevance (higher is better, headings weigh twice), the `limit`
+        best."""
+
+    @abstractmethod
+    def units(self, keys: Iterable[int]) -> list[dict[str, Any]]:
+        """The units with these keys with their documents' fields (`dates` parsed), in no particular order."""
+
+    @abstractmethod
+    def titles(self) -> list[dict[str, Any]]:
+        """Every document's id, title, inner_title, doc_number, doc_type, issuer, dates, file, has_articles."""
+
+    @abstractmethod
+    def repealed(self, doc_ids: Iterable[str]) -> set[str]:
+        """Those of the documents another text in the corpus repeals."""
+
+    @abstractmethod
+    def provision_tree(self, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+        """A unit's provision, its ancestors and the provisions inside its lines: id → id, kind, label, parent,
+        start, end, text."""
+
+    # ------------------------------------------------------------------------ the same for every backend
+
+    def list_documents(
+        self,
+        doc_type: str | None = None,
+        issuer: str | None = None,
+        year: int | None = None,
+        file: str | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Document]:
+        """Documents (without provisions) of a type, issuer, year and/or file, in file and document order."""
+        return self.select_documents(SearchFilters(doc_type, issuer, year, year, file), limit, offset)
+
+    def count_documents(
+        self, doc_type: str | None = None, issuer: str | None = None, year: int | None = None, file: str | None = None
+    ) -> int:
+        return self.count_documents_where(SearchFilters(doc_type, issuer, year, year, file))
+
+    def find_document(self, query: str) -> Document:
+        """A document by id, by its exact title or inner title, or by a part of its title that only it has."""
+        doc = self.document(query)
+        if doc:
+            return doc
+        rows = self.titles_containing(query)
+        exact = [i for i, is_exact in rows if is_exact]
+        ids = exact if len(exact) == 1 else [i for i, _ in rows]
+        if len(ids) != 1:
+            more = f"; {len(ids)} titles contain it, give an id" if ids else ""
+            raise LookupError(f"no document {query!r}{more}")
+        return self.document(ids[0])  # type: ignore[return-value]
+
+    def iter_documents(self) -> Iterator[Document]:
+        """Every document with its provisions and links, in file and document order (one in memory at a time)."""
+        for doc in self.list_documents():
+            full = self.document(doc.id)
+            if full:
+                yield full
+
+    def statuses(
+        self, ids: list[str] | None = None, as_of: date | None = None, where: SearchFilters | None = None
+    ) -> dict[str, Status | None]:
+        """The status on `as_of` (default today) of the documents with these ids (or of all that `where` keeps),
+        in their list order; None for texts without force of their own (reports …)."""
+        docs, incoming = self.status_inputs(ids, where)
+        day = as_of or date.today()
+        out: dict[str, Status | None] = {}
+        for doc, articles in docs:
+            rels = [
+                {"type": r["type"], "document_id": r["document_id"], "evidence": r["evidence"],
+                 "effective": in_force_from(r["dates"])}
+                for r in incoming.get(doc.id, [])
+            ]  # fmt: skip
+            out[doc.id] = status_of(doc, rels, day, articles)
+        return out
+
+    def status_of(self, doc_id: str, as_of: date | None = None) -> Status | None:
+        """Whether the document is in force on `as_of` (default today); None for texts without force (reports …)."""
+        return self.statuses([doc_id], as_of).get(doc_id)

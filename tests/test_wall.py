@@ -1,0 +1,118 @@
+"""The storage wall: no module outside store/ talks to a database, and every page or API answer costs a bounded
+number of queries whatever the page size or filter (a page of 100 documents must not cost 100 round trips to a
+database server)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gongbao.ingest import ingest_paths, sample_paths
+from gongbao.store import open_corpus
+from gongbao.web.app import create_app
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gongbao"
+DRIVER = re.compile(r"^\s*(?:import|from)\s+(?:apsw|psycopg|psycopg_pool|sqlite3)\b", re.M)
+SQL = re.compile(
+    r"\b(?:SELECT\s+[\w*(]|INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX)|"
+    r"PRAGMA\s+\w|WITH\s+RECURSIVE|\w+\s+MATCH\s+\?)"
+)
+MAX_QUERIES = 10
+OUTSIDE = sorted(p for p in PACKAGE.rglob("*.py") if "store" not in p.relative_to(PACKAGE).parts[:1])
+
+
+def _marks(path: Path) -> list[pytest.MarkDecorator]:
+    if path.relative_to(PACKAGE).parts[0] == "search":
+        # the search helper moves retrieval SQL behind the Corpus primitives (store/sqlite/retrieve.py)
+        return [pytest.mark.xfail(reason="search/ still holds its FTS5 SQL until it moves to store/", strict=False)]
+    return []
+
+
+@pytest.mark.parametrize("path", [pytest.param(p, id=str(p.relative_to(PACKAGE)), marks=_marks(p)) for p in OUTSIDE])
+def test_no_module_outside_store_imports_a_driver_or_holds_sql(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not DRIVER.search(text), f"{path.name} imports a database driver"
+    found = SQL.search(text)
+    assert not found, f"{path.name} holds SQL: {found.group()!r}"
+
+
+def test_the_sql_pattern_sees_sql() -> None:
+    """The grep above would catch what the store holds (so a pass means something)."""
+    store_sql = (PACKAGE / "store" / "sqlite" / "store.py").read_text(encoding="utf-8")
+    assert SQL.search(store_sql) and DRIVER.search(store_sql)
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = tmp_path_factory.mktemp("wall") / "gongbao.db"
+    with open_corpus(db) as store:
+        assert not ingest_paths(store, sample_paths()).errors
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def _first(client: TestClient, path: str, key: str) -> dict:
+    return client.get(path).json()[key][0]
+
+
+PAGES = [
+    "/",
+    "/index.json",
+    "/documents",
+    "/documents.json?per_page=100",
+    "/documents.json?per_page=100&status=现行有效",
+    "/documents?status=已废止",
+    "/api/documents?per_page=100&type=条例",
+    "/api/stats",
+    "/api/sources",
+    "/duties",
+    "/api/duties?per_page=100",
+    "/duties.json?agency=省生态环境厅",
+    "/docs",
+]
+SEARCHES = ["/search?q=罚款", "/search.json?q=罚款&limit=100", "/api/search?q=营商环境&limit=100"]
+
+
+def _count(client: TestClient, url: str) -> int:
+    pool = client.app.state.pool
+    pool.forget()  # nothing remembered: the worst case
+    before = pool.queries()
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.text[:300])
+    return pool.queries() - before
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_or_api_answer_costs_a_bounded_number_of_queries(client: TestClient, url: str) -> None:
+    assert _count(client, url) <= MAX_QUERIES
+
+
+def test_document_pages_cost_a_bounded_number_of_queries(client: TestClient) -> None:
+    docs = client.get("/api/documents", params={"per_page": 100}).json()["documents"]
+    law = max(docs, key=lambda d: d["source"]["end_line"] - d["source"]["start_line"])  # the largest text
+    doc = law["id"]
+    file = law["source"]["file"]
+    provision = client.get(f"/api/documents/{doc}").json()["provisions"][0]["id"]
+    urls = [f"/documents/{doc}", f"/documents/{doc}.json", f"/api/documents/{doc}",
+            f"/api/documents/{doc}/provisions/{provision}", f"/api/documents/{doc}/references",
+            f"/api/documents/{doc}/cited-by", f"/api/documents/{doc}/figures", f"/api/documents/{doc}/status",
+            f"/source/{file}", f"/source/{file}.json?lines=1-40", f"/api/sources/{file}"]  # fmt: skip
+    counts = {url: _count(client, url) for url in urls}
+    assert max(counts.values()) <= MAX_QUERIES, counts
+
+
+@pytest.mark.parametrize(
+    "url",
+    [pytest.param(u, marks=pytest.mark.xfail(reason="search asks per hit until its SQL moves behind the Corpus "
+                                             "primitives (search helper)", strict=False)) for u in SEARCHES],
+)  # fmt: skip
+def test_a_search_costs_a_bounded_number_of_queries(client: TestClient, url: str) -> None:
+    assert _count(client, url) <= MAX_QUERIES
