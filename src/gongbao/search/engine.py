@@ -13,12 +13,13 @@ goes through the store (Store.candidates, Store.units, Store.term_frequencies �
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from gongbao.model import Probe, SearchFilters
-from gongbao.search import rank
+from gongbao.search import citation, rank
 from gongbao.search.present import Hit, hit, label_path
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
@@ -42,6 +43,8 @@ class SearchResult:
     total: int  # matching provisions (hits of every page)
     notes: list[str] = field(default_factory=list)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # doc_type/issuer/year/file → value → count
+    cited: dict[str, Any] | None = None  # the text (and provision) the query names, when it names one
+    suggestions: list[str] = field(default_factory=list)  # titles closest to a named text the corpus lacks
 
 
 def search(
@@ -56,29 +59,95 @@ def search(
     limit = max(1, min(int(limit), 100))
     offset = max(0, int(offset))
     analysis = analyze(query)
-    if not analysis.terms:
+    lookup = _lookup(store, analysis.query)
+    if lookup.suggestions or (lookup.notes and not lookup.first):
+        analysis = analyze(re.sub(r"[《》]", " ", analysis.query))  # a text not in the corpus: look for its words
+    if not analysis.terms and not lookup.first:
         return SearchResult(analysis.query, [], [], 0, analysis.notes)
-    idf, units, vectors = candidates(store, analysis, filters)
+    idf, units, vectors = candidates(store, analysis, filters) if analysis.terms else ({}, [], [])
     w = rank.weights()
     scored = sorted(
         ((round(rank.score(v, w), 6), u) for u, v in zip(units, vectors, strict=True)),
         key=lambda x: (-x[0], x[1]["rowid"]),
     )
+    scored = _cited_first(store, lookup, scored)
     if collapse:
         best: dict[str, tuple[float, dict]] = {}
         for row in scored:
             best.setdefault(row[1]["document_id"], row)
         scored = list(best.values())
     page = scored[offset : offset + limit]
-    hits = [hit(store, analysis.terms, idf, unit, score) for score, unit in page]
+    hits = [hit(store, analysis.terms, idf, unit, score, unit.get("_focus")) for score, unit in page]
     return SearchResult(
         analysis.query,
         [t.text for t in analysis.terms],
         hits,
         len(scored),
-        analysis.notes,
+        analysis.notes + lookup.notes,
         _facets(unit for _score, unit in scored),
+        lookup.cited,
+        lookup.suggestions,
     )
+
+
+@dataclass
+class _Lookup:
+    first: list[tuple[int, str | None]] = field(default_factory=list)  # unit keys to show first, with a focus
+    cited: dict[str, Any] | None = None
+    notes: list[str] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)
+
+
+def _lookup(store: Store, query: str) -> _Lookup:
+    """The provision (or the document) the query cites, resolved as the link stage resolves references."""
+    cited = citation.read(query)
+    out = _Lookup()
+    if cited is None:
+        return out
+    titles = store.titles()
+    docs = citation.resolve(cited, titles)[:3]
+    named = cited.quoted or cited.article is not None or cited.doc_number is not None
+    if not docs:
+        if named:
+            what = cited.doc_number or f"《{cited.name}》"
+            out.suggestions = citation.closest(cited.name, titles) if cited.name else []
+            out.notes.append(
+                f"语料库中没有{what}" + ("；相近的标题：" + "、".join(out.suggestions) if out.suggestions else "")
+            )
+        return out
+    out.cited = {"documents": [{"id": d["id"], "title": d["title"]} for d in docs]}
+    for d in docs:
+        keys = store.unit_keys(d["id"])
+        if not keys:
+            continue
+        if cited.article is None:
+            out.first.append((next(iter(keys.values())), None))
+            continue
+        found = citation.provision(cited, store.provisions(d["id"]))
+        if found and found[0].id in keys:
+            article, inner = found
+            out.first.append((keys[article.id], inner.id))
+            out.cited.setdefault("provision_id", inner.id)
+            if d is docs[0] and (cited.paragraph or cited.item) and inner.id == article.id:
+                out.notes.append(f"《{d['inner_title'] or d['title']}》第{cited.article}条没有所引的款、项")
+        elif d is docs[0]:
+            out.notes.append(f"《{d['inner_title'] or d['title']}》中没有第{cited.article}条")
+    return out
+
+
+def _cited_first(store: Store, lookup: _Lookup, scored: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
+    """The cited units ahead of the ranked ones (each once)."""
+    if not lookup.first:
+        return scored
+    top = (scored[0][0] if scored else 0.0) + 1.0
+    units = {u["rowid"]: u for u in store.units(k for k, _f in lookup.first)}
+    first = []
+    for key, focus in lookup.first:
+        if key in units:
+            unit = {**units[key], "_focus": focus}
+            first.append((round(top, 6), unit))
+    keys = {u["rowid"] for _s, u in first}
+    return first + [row for row in scored if row[1]["rowid"] not in keys]
 
 
 def candidates(

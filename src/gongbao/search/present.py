@@ -38,10 +38,11 @@ class Hit:
 # --------------------------------------------------------------------------------------------- results
 
 
-def hit(store: Store, terms: list[Term], idf: dict[str, float], unit: dict, score: float) -> Hit:
+def hit(store: Store, terms: list[Term], idf: dict, unit: dict, score: float, focus_id: str | None = None) -> Hit:
+    """The unit as a hit; `focus_id`: the provision inside it that was asked for (a cited 款 or 项)."""
     provisions = store.provision_tree(unit)
     snippet, best_sentence = _snippet(unit, terms, idf)
-    focus = _focus(provisions, unit, best_sentence)
+    focus = provisions.get(focus_id) if focus_id is not None else _focus(provisions, unit, best_sentence)
     cited = _cited_title(unit, provisions)
     label = label_path(provisions, unit["provision_id"])
     dates = unit["dates"]

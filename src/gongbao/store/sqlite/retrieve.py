@@ -255,3 +255,11 @@ def validity(db: apsw.Connection, document_ids: Iterable[str]) -> dict[str, Vali
                     {"type": kind, "document_id": source, "evidence": evidence, "effective": effective}
                 )
     return out
+
+
+def unit_keys(db: apsw.Connection, document_id: str) -> dict[str, int]:
+    """A document's units: provision id → unit key (to show a cited provision as a hit)."""
+    rows = db.execute(
+        "SELECT provision_id, rowid FROM search_units WHERE document_id = ? ORDER BY rowid", (document_id,)
+    )
+    return dict(rows.fetchall())

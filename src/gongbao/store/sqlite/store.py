@@ -411,6 +411,10 @@ class SqliteCorpus(Corpus):
         """Every document's id, titles, 文号, type, issuer, dates, file, has_articles (cached per connection)."""
         return retrieve.titles(self.db, self.cache)
 
+    def unit_keys(self, doc_id: str) -> dict[str, int]:
+        """A document's units, in order: provision id → unit key."""
+        return retrieve.unit_keys(self.db, doc_id)
+
     def repealed(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of the documents another text in the corpus repeals."""
         return retrieve.repealed(self.db, doc_ids)

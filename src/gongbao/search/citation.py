@@ -1,0 +1,220 @@
+"""Citation lookup: a query that names a text (and perhaps a provision of it) → that text and provision.
+
+  read      the query's parts: the text's name (《X》, or X ending in a type word such as 条例), the provision
+            (第N条, 第N条之M, 第N款, 第（N）项; Chinese or ASCII numerals), or a 文号 (晋政办发〔2022〕45号)
+  resolve   the name against the corpus's titles as the link stage keys citations (refs.title_key: no spaces or
+            brackets, 草案 and (试行) dropped), then, in that order: the same key, a title that ends with it (the name
+            without its province or 中华人民共和国), an abbreviation (the name's characters in order in the title and
+            the same type word: 垃圾条例 → 山西省城乡垃圾管理条例); among equals, the text with articles
+  provision the article, its 款 (the n-th paragraph) and 项 (the item numbered n) in the document's provisions
+  closest   when nothing resolves: the titles sharing the most character pairs with the name, for "did you mean"
+
+Pure: reads only the title rows and provisions it is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from gongbao.link.refs import title_key
+from gongbao.model import Provision
+from gongbao.parse.doctypes import title_type
+from gongbao.parse.meta import normalize_doc_number
+from gongbao.parse.numerals import zh_to_int
+
+_N = r"[〇零一二三四五六七八九十百千两\d０-９]+"
+_PROVISION = re.compile(
+    rf"第\s*({_N})\s*条(?:之\s*({_N}))?(?:\s*第\s*({_N})\s*款)?(?:\s*第?\s*[（(]?\s*({_N})\s*[）)]?\s*项)?"
+)
+_QUOTED_TITLE = re.compile(r"《([^《》]{2,120})》")
+_DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
+# a name typed without 《》: the query is only the name (and a provision), and the name ends in a type word
+_BARE_NAME = re.compile(r"^[\u4e00-\u9fff（）()〈〉\d]{2,80}$")
+_PLACE = re.compile(r"^(?:中华人民共和国|.{2,8}?(?:省|自治区|市|自治州|县|区))")
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
+_NAME_TYPES = ("法", "条例", "办法", "规定", "细则", "实施细则", "规则", "决定", "解释", "意见", "方案", "通知", "规划")
+
+
+@dataclass
+class Cited:
+    """What a query cites: a text by name (or by 文号) and maybe a provision of it."""
+
+    name: str | None  # the text's name as typed (without 《》)
+    quoted: bool  # typed in 《》
+    article: int | None = None
+    article_sub: int | None = None  # 第N条之M
+    paragraph: int | None = None  # 第N款
+    item: int | None = None  # 第（N）项
+    doc_number: str | None = None
+    rest: str = ""  # the query without the citation: what else to look for in the text
+
+
+def _int(s: str | None) -> int | None:
+    return zh_to_int(s.translate(_FULLWIDTH)) if s else None
+
+
+def read(query: str) -> Cited | None:
+    """The citation a query makes, or None when it makes none."""
+    q = query.strip()
+    m = _DOC_NUMBER.search(q)
+    if m:
+        number = normalize_doc_number(m.group())
+        if number:
+            return Cited(None, False, doc_number=number, rest=(q[: m.start()] + " " + q[m.end() :]).strip())
+    prov = _PROVISION.search(q)
+    quoted = _QUOTED_TITLE.search(q)
+    if quoted:
+        name, rest = quoted.group(1), q[: quoted.start()] + " " + q[quoted.end() :]
+    elif prov:
+        name, rest = q[: prov.start()].strip(), q[prov.end() :]
+        if not _is_bare_name(name):
+            return None
+    elif _is_bare_name(re.sub(r"\s", "", q)):
+        name, rest = re.sub(r"\s", "", q), ""
+    else:
+        return None
+    cited = Cited(name.strip(), bool(quoted))
+    if prov and (not quoted or prov.start() >= quoted.end()):
+        cited.article, cited.article_sub = _int(prov.group(1)), _int(prov.group(2))
+        cited.paragraph, cited.item = _int(prov.group(3)), _int(prov.group(4))
+        rest = rest.replace(prov.group(), " ")
+    cited.rest = re.sub(r"\s+", " ", rest).strip()
+    return cited
+
+
+def _is_bare_name(name: str) -> bool:
+    name = re.sub(r"\s", "", name)
+    return bool(_BARE_NAME.match(name)) and name.endswith(_NAME_TYPES) and len(name) > 2
+
+
+# ----------------------------------------------------------------------------------------------- resolve
+
+
+def without_place(key: str) -> str:
+    """山西省城乡垃圾管理条例 → 城乡垃圾管理条例; 中华人民共和国行政处罚法 → 行政处罚法."""
+    m = _PLACE.match(key)
+    return key[m.end() :] if m and len(key) - m.end() >= 3 else key
+
+
+def _subsequence(short: str, long: str) -> int | None:
+    """How many separate pieces `short` falls into as a subsequence of `long` (None: it is not one)."""
+    pieces, at, last = 0, 0, -2
+    for ch in short:
+        found = long.find(ch, at)
+        if found < 0:
+            return None
+        pieces += found != last + 1
+        last, at = found, found + 1
+    return pieces
+
+
+def _match(key: str, doc_key: str) -> float:
+    """How well a typed name matches a title key: 3 the same, 2.x the title ends with it, 1.x an abbreviation."""
+    if key == doc_key:
+        return 3.0
+    if doc_key.endswith(key) and len(key) >= 4:
+        return 2.0 + len(key) / len(doc_key)
+    kind = title_type(key) or key[-2:]
+    if not doc_key.endswith(kind) or key[0] not in doc_key:
+        return 0.0
+    pieces = _subsequence(key, doc_key)
+    if pieces is None or pieces > 3 or len(key) < 3:
+        return 0.0
+    return 1.0 + len(key) / len(doc_key) / pieces
+
+
+def resolve(cited: Cited, titles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The documents the citation names, best first (several when a short name fits several texts equally)."""
+    if cited.doc_number:
+        return [d for d in titles if d["doc_number"] == cited.doc_number]
+    if not cited.name:
+        return []
+    key = title_key(cited.name)
+    scored = []
+    for d in titles:
+        keys = [title_key(d["title"])] + ([title_key(d["inner_title"])] if d["inner_title"] else [])
+        s = max(_match(key, k) for k in keys)
+        if s > 0:
+            # the text itself before a notice or 决定 about it; a later version before an earlier one
+            scored.append((s, bool(d["has_articles"]), _date(d), d))
+    if not scored:
+        return []
+    best = max(s for s, *_ in scored)
+    top = [row for row in scored if row[0] >= best - 1e-9 or (best >= 3.0 and row[0] >= 3.0)]
+    top.sort(key=lambda r: (-r[0], not r[1], _neg(r[2])))
+    return [row[3] for row in top]
+
+
+def _date(d: dict[str, Any]) -> str:
+    dates = d["dates"]
+    return next((dates[k] for k in ("effective", "issued", "published", "adopted") if dates.get(k)), "")
+
+
+def _neg(date: str) -> tuple[int, ...]:
+    return tuple(-ord(c) for c in date)
+
+
+def closest(name: str, titles: list[dict[str, Any]], n: int = 5) -> list[str]:
+    """Titles that share the most character pairs with the name (Dice coefficient), for a text not in the corpus."""
+    key = without_place(title_key(name))
+    pairs = {key[i : i + 2] for i in range(len(key) - 1)}
+    if not pairs:
+        return []
+    scored = []
+    for d in titles:
+        t = title_key(d["inner_title"] or d["title"])
+        tp = {t[i : i + 2] for i in range(len(t) - 1)}
+        if tp:
+            scored.append((2 * len(pairs & tp) / (len(pairs) + len(tp)), d["inner_title"] or d["title"]))
+    scored.sort(key=lambda x: -x[0])
+    return list(dict.fromkeys(t for s, t in scored if s > 0.2))[:n]
+
+
+# ---------------------------------------------------------------------------------------------- provision
+
+
+def provision(cited: Cited, provisions: list[Provision]) -> tuple[Provision, Provision] | None:
+    """(the article, the deepest provision cited inside it) for 第N条[之M][第K款][第（J）项], or None."""
+    if cited.article is None:
+        return None
+    article = next((p for p in provisions if p.kind == "article" and _is_article(p, cited)), None)
+    if article is None:
+        return None
+    inner = article
+    children = [p for p in provisions if p.parent == article.id]
+    if cited.paragraph:
+        paras = [p for p in children if p.kind == "paragraph"]
+        if len(paras) >= cited.paragraph:
+            inner = paras[cited.paragraph - 1]
+            children = [p for p in provisions if p.parent == inner.id]
+        elif cited.paragraph > 1:
+            return article, article  # a 款 the article does not have: the article itself
+    if cited.item:
+        item = next((p for p in children if p.kind == "item" and p.number == cited.item), None)
+        if item is None:  # an item of a single-paragraph article may sit under its (only) paragraph
+            item = next(
+                (p for p in provisions if p.kind == "item" and p.number == cited.item and _under(p, inner, provisions)),
+                None,
+            )
+        inner = item or inner
+    return article, inner
+
+
+def _is_article(p: Provision, cited: Cited) -> bool:
+    if p.number != cited.article:
+        return False
+    sub = re.search(r"之(.+?)$", p.label or "")
+    return _int(sub.group(1)) == cited.article_sub if sub else cited.article_sub is None
+
+
+def _under(p: Provision, ancestor: Provision, provisions: list[Provision]) -> bool:
+    by_id = {x.id: x for x in provisions}
+    while p.parent:
+        if p.parent == ancestor.id:
+            return True
+        p = by_id.get(p.parent)
+        if p is None:
+            return False
+    return False
