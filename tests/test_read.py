@@ -54,7 +54,7 @@ def test_undecodable_sample_really_is_undecodable() -> None:
 
 BAD_FILES = [
     pytest.param(b"PK\x03\x04\x00\x00\x08\x00" + bytes(range(256)) * 4, r"binary|NUL", id="binary-nul"),
-    pytest.param(b"%PDF-1.7\n\x00\x00\x00\x01\x02stream\n", r"binary|NUL", id="pdf-bytes"),
+    pytest.param(b"%PDF-1.7\n\x00\x00\x00\x01\x02stream\n", r"damaged", id="pdf-bytes"),
     pytest.param(UNDECODABLE, r"decode|encoding|UTF|GB", id="undecodable"),
     pytest.param(b"", r"empty", id="empty"),
     pytest.param(b"  \n\t\n\r\n   ", r"empty|whitespace|blank", id="whitespace"),

@@ -16,6 +16,7 @@ import pytest
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_file, ingest_paths
 from gongbao.store import Store, StoreError
+from gongbao.store.sqlite.store import SCHEMA_VERSION
 
 
 def _snapshot(store: Store) -> dict:
@@ -190,4 +191,5 @@ def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Pat
         assert [(d.id, d.title) for d in store.list_documents()] == before
         law = store.find_document("山西省民营经济发展促进条例")
         assert [r["type"] for r in store.relations_of(law.id)["incoming"]] == ["promulgates"]
-        assert store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        version = store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
+        assert version == str(SCHEMA_VERSION)

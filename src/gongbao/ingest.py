@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -10,18 +11,23 @@ from pathlib import Path
 
 import platformdirs
 
-from gongbao.parse.read import ReadError, read_source
-from gongbao.pipeline import parse_source
+from gongbao.model import SourceText
+from gongbao.parse.clean import clean
+from gongbao.parse.read import ReadError, read_bytes, read_source
+from gongbao.pipeline import ParsedIssue, parse_source
 from gongbao.store import Corpus, IngestResult, open_corpus
 from gongbao.store.backends import exists, is_server
 
 TEXT_SUFFIXES = {".txt", ".text"}
+PAGED_SUFFIXES = {".pdf"}  # read by an extractor whose name and version are part of the stored identity
+INPUT_SUFFIXES = TEXT_SUFFIXES | PAGED_SUFFIXES
 
 
 @dataclass
 class BatchReport:
     results: list[IngestResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: "path: reason"
+    warnings: list[str] = field(default_factory=list)  # one line each: "path: what was not read" (file still stored)
 
 
 def default_db_path() -> str | Path:
@@ -39,25 +45,53 @@ def sample_paths() -> list[Path]:
 
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
-    """Files as given; folders walked recursively for .txt files, in name order."""
+    """Files as given; folders walked recursively for the formats gongbao reads, in name order."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             out += sorted(
                 f
                 for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES and not f.name.startswith(".")
+                if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")
             )
         else:
             out.append(p)
     return out
 
 
-def ingest_file(store: Corpus, path: Path) -> IngestResult:
+def ingest_file(store: Corpus, path: Path, warnings: list[str] | None = None) -> IngestResult:
+    """Read, parse and store one file; what its reader could not read is appended to `warnings`."""
+    if path.suffix.lower() in PAGED_SUFFIXES and (same := _unchanged_paged(store, path)):
+        return same
     source = read_source(path)
-    if store.source_sha(source.file) == source.sha256:
+    if warnings is not None:
+        warnings += [f"{path}: {w}" for w in source.warnings]
+    if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
-    return store.ingest(parse_source(source))
+    return store.ingest(parse_or_keep(source))
+
+
+def _unchanged_paged(store: Corpus, path: Path) -> IngestResult | None:
+    """A PDF whose bytes and extractor version are those stored is not extracted again."""
+    from gongbao.parse.pdf import EXTRACTOR
+
+    stored = store.source_identity(path.name)
+    if stored is None or stored[1] != EXTRACTOR:
+        return None
+    if stored[0] != hashlib.sha256(read_bytes(path)).hexdigest():
+        return None
+    return store.unchanged(path.name)
+
+
+def parse_or_keep(source: SourceText) -> ParsedIssue:
+    """Parse a source; one whose reader already warned that it could not read it (a scan without OCR) and in
+    which no document is found is still stored, with no documents, so that its warnings and pages are kept."""
+    try:
+        return parse_source(source)
+    except ReadError:
+        if not source.warnings:
+            raise
+        return ParsedIssue(source=source, clean_text=clean(source), documents=[], regions=[])
 
 
 def ingest_paths(
@@ -67,7 +101,7 @@ def ingest_paths(
     for path in paths:
         result = None
         try:
-            result = ingest_file(store, path)
+            result = ingest_file(store, path, report.warnings)
             report.results.append(result)
         except ReadError as e:
             report.errors.append(str(e))

@@ -32,8 +32,15 @@ class SourceText:
     file: str  # file name as cited (basename)
     path: str
     sha256: str
-    encoding: str
+    encoding: str  # how the bytes became text: a text encoding, or the extractor (name, version) of a PDF/Word file
     lines: tuple[str, ...]  # raw lines; line n is lines[n - 1]
+    # What a reader of a paged format (PDF) knows beyond the lines; empty for plain text:
+    pages: tuple[int, ...] = ()  # page of each line (pages[n - 1] is line n's page, 1-based as a PDF viewer counts)
+    furniture: frozenset[int] = frozenset()  # lines the reader recognised as running header/footer/page number
+    warnings: tuple[str, ...] = ()  # what the reader could not read (pages that need OCR …), one sentence each
+
+    def page_of(self, line: int) -> int | None:
+        return self.pages[line - 1] if 0 < line <= len(self.pages) else None
 
 
 @dataclass(slots=True)
@@ -112,9 +119,11 @@ class Provision:
     start_line: int
     end_line: int
     heading: str | None = None
+    page: int | None = None  # PDF page (1-based, as a viewer counts) of start_line and end_line; None for text
+    end_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.id,
             "kind": self.kind,
             "number": self.number,
@@ -125,6 +134,9 @@ class Provision:
             "start_line": self.start_line,
             "end_line": self.end_line,
         }
+        if self.page is not None:
+            out["page"], out["end_page"] = self.page, self.end_page
+        return out
 
 
 @dataclass
@@ -133,6 +145,14 @@ class Source:
     sha256: str
     start_line: int
     end_line: int
+    page: int | None = None  # pages of start_line and end_line where the source is paged (PDF)
+    end_page: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if self.page is None:
+            del out["page"], out["end_page"]
+        return out
 
 
 @dataclass
@@ -164,7 +184,7 @@ class Document:
             "issuer": self.issuer,
             "doc_number": self.doc_number,
             "dates": dict(self.dates),
-            "source": asdict(self.source),
+            "source": self.source.to_dict(),
             "provisions": [p.to_dict() for p in self.provisions],
             "references": list(self.references),
             "relations": list(self.relations),

@@ -15,6 +15,7 @@ from gongbao.link.status import expiry, has_force
 from gongbao.model import CleanText, Document, DocumentSpan, IssueRegion, Source, SourceText
 from gongbao.parse.clean import clean, iter_paragraphs
 from gongbao.parse.meta import read_metadata
+from gongbao.parse.pages import attach_pages, page_runs
 from gongbao.parse.read import ReadError, read_source
 from gongbao.parse.split import split
 from gongbao.parse.structure import parse_provisions
@@ -44,9 +45,11 @@ def parse_source(source: SourceText) -> ParsedIssue:
         seen[key] += 1
         documents.append(build_document(clean_text, span, seen[key]))
     link_issue(documents)
+    runs = page_runs(source.pages)
     for doc in documents:
         doc.duties = [d.to_dict() for d in find_duties(doc)]
         doc.figures = [f.to_dict() for f in find_figures(doc)]
+        attach_pages(doc, runs)
     return ParsedIssue(source=source, clean_text=clean_text, documents=documents, regions=layout.regions)
 
 

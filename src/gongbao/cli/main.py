@@ -16,6 +16,7 @@ from rich.table import Table
 
 from gongbao.ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
 from gongbao.model import Document
+from gongbao.parse.pages import page_label
 from gongbao.store import Corpus, StoreError, open_corpus
 
 app = typer.Typer(
@@ -58,7 +59,7 @@ def _open(db: str | None) -> Corpus:
 @app.command()
 def ingest(
     paths: Annotated[
-        list[Path] | None, typer.Argument(help="Gazette text files or folders (default: the bundled samples).")
+        list[Path] | None, typer.Argument(help="Gazette files (.txt, .pdf) or folders (default: the bundled samples).")
     ] = None,
     db: DbOption = None,
     strict: Annotated[bool, typer.Option(help="Exit non-zero if any file could not be ingested.")] = False,
@@ -92,6 +93,8 @@ def ingest(
         table.add_row(escape(r.file), r.status, str(r.documents), str(r.laws), str(r.articles))
     if report.results:
         out.print(table)
+    for line in report.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(line)}")
     for line in report.errors:
         err.print(f"[red]error:[/red] {escape(line)}")
     if report.errors and (strict or not report.results):
@@ -186,7 +189,7 @@ def print_outline(doc: Document, max_text: int = 36, status=None, relations: dic
         ("issuer", doc.issuer),
         ("文号", doc.doc_number),
         ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
-        ("source", f"{doc.source.file} lines {doc.source.start_line}-{doc.source.end_line}"),
+        ("source", _where(doc.source.file, doc.source.start_line, doc.source.end_line, doc.source)),
         ("status", f"{status.status} ({status.reason})" if status else None),
     ):
         if value:
@@ -204,7 +207,14 @@ def print_outline(doc: Document, max_text: int = 36, status=None, relations: dic
         head = " ".join(x for x in (p.label, p.heading or "") if x)
         body = p.text.replace("\n", " ")
         snippet = body[:max_text] + ("…" if len(body) > max_text else "")
-        out.print(f"{indent}{escape(head)}  [dim]{escape(snippet)}[/dim]  [dim]L{p.start_line}[/dim]")
+        where = f"p. {p.page} L{p.start_line}" if p.page is not None else f"L{p.start_line}"
+        out.print(f"{indent}{escape(head)}  [dim]{escape(snippet)}[/dim]  [dim]{where}[/dim]")
+
+
+def _where(file: str, start: int, end: int, paged: object = None) -> str:
+    """ "file lines 13-658", with the pages where the source is a PDF: "file pp. 3–5, lines 13-658"."""
+    pages = page_label(getattr(paged, "page", None), getattr(paged, "end_page", None))
+    return f"{file} {pages}, lines {start}-{end}" if pages else f"{file} lines {start}-{end}"
 
 
 @app.command()
@@ -303,7 +313,8 @@ def search_command(
         out.print(f"[bold]{n}. {escape(cite)}[/bold]  [dim]{escape(h.doc_type or '')} {h.date or ''}[/dim]")
         out.print(f"   {snippet}")
         out.print(
-            f"   [dim]{escape(h.source['file'])}:{h.source['start_line']}-{h.source['end_line']}  "
+            f"   [dim]{escape(h.source['file'])}:{h.source['start_line']}-{h.source['end_line']}"
+            f"{' p. ' + str(h.source['page']) if h.source.get('page') else ''}  "
             f"score {h.score:.3f}[/dim]"
         )
     out.print(f"[dim]{result.total} matching provisions; searched: {escape(' '.join(result.terms))}[/dim]")

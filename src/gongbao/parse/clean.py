@@ -137,7 +137,7 @@ def clean(source: SourceText) -> CleanText:
         if k == "blank":
             lines.append(CleanLine(n, raw, "", k))
             continue
-        if k != "text" or (t[0] in firsts and len(t) <= 80 and _WS.sub("", t) in headers):
+        if k != "text" or n in source.furniture or (t[0] in firsts and len(t) <= 80 and _WS.sub("", t) in headers):
             k = "furniture"
         indent = raw.startswith(("\u3000\u3000", "    "))
         lead_space = raw.startswith(" ") and not raw.startswith("  ")

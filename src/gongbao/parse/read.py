@@ -75,14 +75,21 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def read_source(path: str | os.PathLike[str]) -> SourceText:
-    p = Path(path)
+def read_bytes(p: Path) -> bytes:
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except IsADirectoryError:
         raise ReadError(p, "is a directory, not a file") from None
     except OSError as e:
         raise ReadError(p, f"cannot read: {e.strerror or e}") from None
+
+
+def read_source(path: str | os.PathLike[str]) -> SourceText:
+    """A gazette file of any supported format as lines: text files decoded, PDFs extracted page by page."""
+    p = Path(path)
+    data = read_bytes(p)
+    if p.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
+        return _read_pdf(p, data)
     text, encoding = decode(data, p)
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
@@ -94,3 +101,15 @@ def read_source(path: str | os.PathLike[str]) -> SourceText:
         encoding=encoding,
         lines=lines,
     )
+
+
+def _read_pdf(p: Path, data: bytes) -> SourceText:
+    from gongbao.parse import pdf  # (imported on first use: PDFium loads only for PDF input)
+
+    try:
+        pages = pdf.read_pages(data)
+    except pdf.PdfError as e:
+        raise ReadError(p, str(e)) from None
+    if not pages:
+        raise ReadError(p, "PDF without pages")
+    return pdf.source_from_pages(pages, p.name, str(p.resolve()), hashlib.sha256(data).hexdigest())

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from gongbao.parse.pages import page_at, page_label
 from gongbao.search.query import Term
 from gongbao.store import Store
 
@@ -69,6 +70,19 @@ def hit(store: Store, terms: list[Term], idf: dict, unit: dict, score: float, fo
             "start_line": focus["start"],
             "end_line": focus["end"],
         }
+    return _with_page(store, hit)
+
+
+def _with_page(store: Store, hit: Hit) -> Hit:
+    """A hit in a paged source (PDF) cites its page: source.page, and " (p. 12)" after the citation."""
+    runs = store.page_runs(hit.source["file"])
+    if runs:
+        hit.source["page"] = page_at(runs, hit.source["start_line"])
+        hit.source["end_page"] = page_at(runs, hit.source["end_line"])
+        hit.citation += f" ({page_label(hit.source['page'], hit.source['end_page'])})"
+        if hit.focus:
+            hit.focus["page"] = page_at(runs, hit.focus["start_line"])
+            hit.focus["citation"] += f" ({page_label(hit.focus['page'])})"
     return hit
 
 

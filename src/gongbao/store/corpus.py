@@ -90,6 +90,11 @@ class Corpus(ABC):
         """The SHA-256 of the stored version of `file`, or None."""
 
     @abstractmethod
+    def source_identity(self, file: str) -> tuple[str, str] | None:
+        """(sha256 of the bytes, encoding or extractor) of the stored version of `file`, or None: the same bytes
+        read by another extractor version are a changed source."""
+
+    @abstractmethod
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""
 
@@ -115,6 +120,14 @@ class Corpus(ABC):
     @abstractmethod
     def source_lines(self, file: str) -> list[str] | None:
         """The raw lines of an ingested file (line n is [n - 1])."""
+
+    @abstractmethod
+    def page_runs(self, file: str) -> list[list[int]]:
+        """[[first_line, page], …] of a paged source (PDF: sources.layout, see parse/pages.py), [] for text."""
+
+    @abstractmethod
+    def source_warnings(self, file: str) -> list[str]:
+        """What the reader of a file could not read (pages that need OCR …)."""
 
     @abstractmethod
     def regions(self, file: str) -> list[tuple[str, int, int]]:

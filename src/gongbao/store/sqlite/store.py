@@ -1,7 +1,9 @@
 """The knowledge base: an embedded SQLite database (through apsw, which bundles a current SQLite with FTS5).
 
 Schema (one row per …):
-  sources     gazette file ingested: file (name as cited, primary key), path, sha256, encoding, raw text, time
+  sources     gazette file ingested: file (name as cited, primary key), path, sha256 (of the file's bytes), encoding
+              (or a PDF's extractor name and version), raw text, time, layout (JSON page map of a paged
+              source, see parse/pages.py; NULL for text)
   regions     line range of an issue that belongs to no document (cover, contents, 简介, back matter, furniture)
   documents   document: id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates (JSON),
               year, start_line, end_line, has_articles
@@ -30,6 +32,7 @@ from typing import Any
 import apsw
 
 from gongbao.model import Document, Probe, Provision, SearchFilters, Source, SourceText
+from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup, with_layout
 from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue, parse_source
 from gongbao.store.corpus import (
@@ -48,7 +51,7 @@ from gongbao.store.sqlite import retrieve
 
 __all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_conditions", "year_of"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -58,7 +61,8 @@ CREATE TABLE IF NOT EXISTS sources (
     encoding TEXT NOT NULL,
     line_count INTEGER NOT NULL,
     raw TEXT NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    layout TEXT
 );
 CREATE TABLE IF NOT EXISTS regions (
     file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
@@ -178,10 +182,12 @@ class SqliteCorpus(Corpus):
         """Upgrade an older database: drop everything and ingest again the raw text of every source it holds."""
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: database written by a newer gongbao (schema {version})")
+        columns = {r[1] for r in self.db.execute("PRAGMA table_info(sources)")}
+        layout = "layout" if "layout" in columns else "NULL"
         sources = [
-            SourceText(file, path, sha, encoding, tuple(raw.split("\n")))
-            for file, path, sha, encoding, raw in self.db.execute(
-                "SELECT file, path, sha256, encoding, raw FROM sources"
+            with_layout(SourceText(file, path, sha, encoding, tuple(raw.split("\n"))), lay)
+            for file, path, sha, encoding, raw, lay in self.db.execute(
+                f"SELECT file, path, sha256, encoding, raw, {layout} FROM sources"
             )
         ]
         for kind in ("CREATE VIRTUAL TABLE%", "CREATE TABLE%"):  # virtual tables drop their own shadow tables
@@ -205,6 +211,10 @@ class SqliteCorpus(Corpus):
         row = self.db.execute("SELECT sha256 FROM sources WHERE file = ?", (file,)).fetchone()
         return row[0] if row else None
 
+    def source_identity(self, file: str) -> tuple[str, str] | None:
+        row = self.db.execute("SELECT sha256, encoding FROM sources WHERE file = ?", (file,)).fetchone()
+        return (row[0], row[1]) if row else None
+
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""
         docs, laws, articles = self.db.execute(
@@ -219,16 +229,17 @@ class SqliteCorpus(Corpus):
         self.cache.clear()  # (data_version does not change for this connection's own writes)
         self._writes += 1
         src = issue.source
-        old = self.source_sha(src.file)
+        old = self.source_identity(src.file)
+        same = old == (src.sha256, src.encoding)
         docs = issue.documents
         result = IngestResult(
             file=src.file,
-            status="unchanged" if old == src.sha256 else ("replaced" if old else "added"),
+            status="unchanged" if same else ("replaced" if old else "added"),
             documents=len(docs),
             laws=sum(d.has_articles for d in docs),
             articles=sum(p.kind == "article" for d in docs for p in d.provisions),
         )
-        if old == src.sha256:
+        if same:
             return result
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:  # one transaction: all of this file or nothing, documents and search index together
@@ -236,8 +247,17 @@ class SqliteCorpus(Corpus):
             searchindex.unindex_documents(self.db, old_ids)
             self.db.execute("DELETE FROM sources WHERE file = ?", (src.file,))
             self.db.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (src.file, src.path, src.sha256, src.encoding, len(src.lines), "\n".join(src.lines), now),
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    src.file,
+                    src.path,
+                    src.sha256,
+                    src.encoding,
+                    len(src.lines),
+                    "\n".join(src.lines),
+                    now,
+                    layout_json(src),
+                ),
             )
             self.db.executemany(
                 "INSERT INTO regions VALUES (?, ?, ?, ?)",
@@ -312,6 +332,17 @@ class SqliteCorpus(Corpus):
         row = self.db.execute("SELECT raw FROM sources WHERE file = ?", (file,)).fetchone()
         return row[0].split("\n") if row else None
 
+    def page_runs(self, file: str) -> list[list[int]]:  # (cached per connection until the next write)
+        key = f"pages:{file}"
+        if key not in self.cache:
+            row = self.db.execute("SELECT layout FROM sources WHERE file = ?", (file,)).fetchone()
+            self.cache[key] = page_lookup(row[0] if row else None)
+        return self.cache[key]
+
+    def source_warnings(self, file: str) -> list[str]:
+        row = self.db.execute("SELECT layout FROM sources WHERE file = ?", (file,)).fetchone()
+        return layout_warnings(row[0] if row else None)
+
     def regions(self, file: str) -> list[tuple[str, int, int]]:
         return self.db.execute(
             "SELECT kind, start_line, end_line FROM regions WHERE file = ? ORDER BY start_line", (file,)
@@ -355,6 +386,7 @@ class SqliteCorpus(Corpus):
         doc = _document(row)
         if with_provisions:
             doc.provisions = self.provisions(doc_id)
+            attach_pages(doc, self.page_runs(doc.source.file))
         if with_provisions and with_links:
             doc.references = self.references_of(doc_id)
             doc.relations = linkstore.outgoing(self.db, doc_id)
