@@ -290,3 +290,14 @@ def test_a_single_quoted_article_in_a_report_is_not_a_law() -> None:
         )
     )
     assert not [p for p in provisions if p.kind == "article"]
+
+
+def test_circled_numbers_inside_an_article_are_sub_items_not_a_crash() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "第一条\u3000申请应当提交下列材料：", "①申请书；", "②身份证明。", "第二条\u3000本办法自公布之日起施行。"
+        )
+    )
+    subs = [(p.kind, p.number, p.label, p.text) for p in provisions if p.kind in ("item", "subitem")]
+    assert subs == [("item", 1, "①", "申请书；"), ("item", 2, "②", "身份证明。")]
+    assert [p.number for p in provisions if p.kind == "article"] == [1, 2]

@@ -13,14 +13,14 @@ SIMPLE_TYPES = (
     "条例", "办法", "规定", "细则", "规则", "规程", "准则", "章程", "决定", "决议", "公告", "通告", "公报", "通知",
     "通报", "意见", "批复", "复函", "函", "报告", "说明", "讲话", "名单", "议程", "纪要", "议案", "纲要", "规划",
     "计划", "方案", "预案", "要点", "清单", "解释", "答复", "措施", "建议", "致辞", "总结", "守则", "公约", "命令",
-    "令", "法", "法典", "安排", "解答", "目录", "简介",
+    "令", "法", "法典", "安排", "解答", "目录", "简介", "修正案", "规范",
 )  # fmt: skip
 ALL_TYPES = tuple(sorted(COMPOUND_TYPES + SIMPLE_TYPES, key=len, reverse=True))
 
 # Types whose text is normally organised in articles (第X条).
 NORMATIVE_TYPES = frozenset(
     {"条例", "办法", "规定", "细则", "规则", "规程", "准则", "章程", "实施细则", "暂行规定", "实施办法", "暂行办法",
-     "法", "解释"}
+     "法", "解释", "修正案", "规范"}
 )  # fmt: skip
 METADATA_TYPES = frozenset({"目录", "简介"})
 # Types that state policy or rules in force (and so can implement, repeal, expire), besides NORMATIVE_TYPES.
@@ -60,13 +60,25 @@ def promulgated_title(title: str) -> str | None:
     return m.group(1) if m else None
 
 
+# X法 words that name a way of doing, not a law: 做法, 方法, 依法, 执法 … (办法 is a type word of its own).
+_NOT_A_LAW = re.compile(r"(?:[做方看想说用写依执司立违合守算手技疗语书打玩作章文解]|办)法$")
+
+
+def _law_title(t: str) -> bool:
+    """A national law's full title (中华人民共和国…法, …基本法), or a short title ending in a law word
+    (反分裂国家法) that is not 做法, 依法 …"""
+    if "中华人民共和国" in t or t.endswith("基本法"):
+        return True
+    return len(t) <= 16 and not _NOT_A_LAW.search(t)
+
+
 def title_type(title: str) -> str | None:
     """The type word a title ends with, or None when it ends with none."""
     t = strip_qualifiers(title)
     for word in ALL_TYPES:
         if t.endswith(word) and len(t) > len(word):
-            if word == "法" and "中华人民共和国" not in t and not t.endswith("基本法"):
-                continue  # 依法, 办法 … : a bare 法 is a law only in a national law's full title
+            if word == "法" and not _law_title(t):
+                continue
             if word == "令" and len(t) < 3:
                 continue
             return word

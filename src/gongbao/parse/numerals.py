@@ -35,6 +35,14 @@ def zh_to_int(s: str) -> int | None:
     return total + section + (digit or 0)
 
 
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def circled_to_int(s: str) -> int | None:
+    """'③' → 3; None for anything else (str.isdigit() is true for ③, but int('③') fails)."""
+    return CIRCLED.index(s) + 1 if len(s) == 1 and s in CIRCLED else None
+
+
 _ZH = "〇零一二三四五六七八九十○"
 # Digits may carry justification spaces from PDF extraction: "20 23年9月1日".
 _YEAR = rf"(\d(?: ?\d){{3}}|[{_ZH}]{{4}})"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from gongbao.model import Paragraph, Provision
 from gongbao.parse.clean import ARTICLE_HEAD, DIVISION_HEAD
-from gongbao.parse.numerals import zh_to_int
+from gongbao.parse.numerals import circled_to_int, zh_to_int
 
 _ZH = "一二三四五六七八九十"
 _ITEM = re.compile(rf"^[(（]\s*([{_ZH}]+)\s*[)）]\s*")
@@ -384,11 +384,11 @@ def _attach(article: _Article, p: Paragraph) -> None:
         return
     m = _SUB_ARABIC.match(p.text) or _SUB_PAREN.match(p.text) or _CIRCLED.match(p.text)
     if m:
-        number = int(m.group(1)) if m.group(1).isdigit() else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(m.group(1)) + 1
+        number = circled_to_int(m.group(1)) or int(m.group(1))
         sub = _Item(label=_label(m), number=number, text=p.text[m.end() :], start=p.start_line, end=p.end_line)
-        if clause.items:
+        if clause.items and _marker_style(clause.items[-1].label) != _marker_style(sub.label):
             clause.items[-1].subs.append(sub)
-        else:
+        else:  # the first of a list, or the next one of a list of the same style (① after ①)
             clause.items.append(sub)
         return
     if clause.items and clause.items[-1].text and clause.items[-1].text[-1] not in "。；;.：:":
@@ -396,6 +396,13 @@ def _attach(article: _Article, p: Paragraph) -> None:
         clause.items[-1].end = p.end_line
         return
     article.clauses.append(_Clause(text=p.text, start=p.start_line, end=p.end_line))
+
+
+def _marker_style(label: str) -> str:
+    """（一） / 1. / （1） / ①: which list a marker belongs to."""
+    if label[:1] in "(（":
+        return "paren-zh" if re.match(rf"^[(（]\s*[{_ZH}]", label) else "paren-arabic"
+    return "circled" if circled_to_int(label[:1]) else "arabic"
 
 
 def _label(m: re.Match[str]) -> str:
@@ -436,7 +443,7 @@ def _outline_marker(text: str) -> tuple[str, str, int | None, str] | None:
         m = pattern.match(text)
         if m:
             num = m.group(1)
-            number = zh_to_int(num) if style != "circled" else "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳".index(num) + 1
+            number = zh_to_int(num) if style != "circled" else circled_to_int(num)
             return (style, _label(m), number, text[m.end() :])
     m = _DECIMAL.match(text)
     if m:
