@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from datetime import date
 from typing import Annotated, Any
@@ -13,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from gongbao.cli.main import DbOption, _open, app, err, find_document, out
+from gongbao.cli.terminal import csv_rows, json_text
 from gongbao.model import Document
 
 IdArgument = Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")]
@@ -31,7 +31,7 @@ def refs(doc_id: IdArgument, as_json: JsonOption = False, db: DbOption = None) -
         doc = find_document(store, doc_id)
         found = store.references_of(doc.id)
         if as_json:
-            print(json.dumps({"document_id": doc.id, "title": doc.title, "references": found}, ensure_ascii=False))
+            print(json_text({"document_id": doc.id, "title": doc.title, "references": found}))
             return
         labels = _labels(doc)
         table = Table(title=f"{doc.title}: {len(found)} references", title_justify="left")
@@ -69,7 +69,7 @@ def cited_by(doc_id: IdArgument, as_json: JsonOption = False, db: DbOption = Non
         relations = store.relations_of(doc.id)["incoming"]
     if as_json:
         data = {"document_id": doc.id, "title": doc.title, "cited_by": citing, "relations": relations}
-        print(json.dumps(data, ensure_ascii=False))
+        print(json_text(data))
         return
     out.print(f"[bold]{escape(doc.title)}[/bold]")
     for r in relations:
@@ -111,7 +111,7 @@ def status(
         rows = [(d, s) for d, s in rows if s is not None]
     if as_json:
         data = [{"document_id": d.id, "title": d.title, "status": s.to_dict() if s else None} for d, s in rows]
-        print(json.dumps(data[0] if doc_id else data, ensure_ascii=False))
+        print(json_text(data[0] if doc_id else data))
         return
     for d, s in rows:
         if s is None:
@@ -141,7 +141,7 @@ def duties(
         _write_csv(found, fields)
         return
     if as_json:
-        print(json.dumps(found, ensure_ascii=False))
+        print(json_text(found))
         return
     table = Table(title=f"{len(found)} duties", title_justify="left")
     for col in ("agency", "role", "task", "deadline", "document", "lines"):
@@ -165,7 +165,7 @@ def figures(doc_id: IdArgument, as_csv: CsvOption = False, as_json: JsonOption =
                            "provision_id", "start_line", "end_line"))  # fmt: skip
         return
     if as_json:
-        print(json.dumps({"document_id": doc.id, "title": doc.title, "figures": found}, ensure_ascii=False))
+        print(json_text({"document_id": doc.id, "title": doc.title, "figures": found}))
         return
     table = Table(title=f"{doc.title}: {len(found)} figures", title_justify="left")
     for col in ("subject", "change", "value", "year", "vs", "line", "check"):
@@ -181,4 +181,4 @@ def figures(doc_id: IdArgument, as_csv: CsvOption = False, as_json: JsonOption =
 def _write_csv(rows: list[dict[str, Any]], fields: tuple[str, ...]) -> None:
     writer = csv.DictWriter(sys.stdout, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csv_rows(rows))

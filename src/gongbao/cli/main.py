@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gongbao.cli.terminal import SafeConsole, json_text
 from gongbao.ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
 from gongbao.model import Document
 from gongbao.parse.pages import page_label
@@ -25,8 +24,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# gazette text can hold escape sequences: both consoles print them as visible escapes (cli/terminal.py)
+out = SafeConsole(highlight=False, soft_wrap=True)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True)
 
 DbOption = Annotated[
     str | None,
@@ -137,7 +137,7 @@ def list_documents(
     with _open(db) as store:
         docs = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, file=file)
     if as_json:
-        print(json.dumps([_summary(d) for d in docs], ensure_ascii=False, indent=1))
+        print(json_text([_summary(d) for d in docs], indent=1))
         return
     table = Table("id", "type", "title", "文号", "date", "source")
     for d in docs:
@@ -174,7 +174,7 @@ def show(
     if as_json:
         data = doc.to_dict()
         data["status"] = status.to_dict() if status else None  # as in the export
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        print(json_text(data, indent=1))
         return
     print_outline(doc, status=status, relations=relations)
 
@@ -227,7 +227,7 @@ def stats(
         data = store.stats()
         data["files"] = store.sources()
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        print(json_text(data, indent=1))
         return
     out.print(
         f"{data['sources']} sources, {data['documents']} documents ({data['laws']} with articles), "
@@ -295,7 +295,7 @@ def search_command(
     with _open(db) as store:
         result = search(store, query, limit=limit, filters=filters, collapse=collapse)
     if as_json:
-        print(json.dumps([h.to_dict() for h in result.hits], ensure_ascii=False, indent=1))
+        print(json_text([h.to_dict() for h in result.hits], indent=1))
         for note in result.notes:
             err.print(f"note: {escape(note)}")
         return
