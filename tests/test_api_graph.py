@@ -38,14 +38,14 @@ def _id(client: TestClient, title: str) -> str:
 
 
 def test_documents_can_be_filtered_by_their_status_today(samples: TestClient) -> None:
-    ended = samples.get("/api/documents", params={"status": "已废止", "per_page": 100}).json()
-    assert TRIAL in {d["title"] for d in ended["documents"]}  # 试行期两年 from 2022-09-18
-    assert {d["status"] for d in ended["documents"]} == {"已废止"}
+    ended = samples.get("/api/documents", params={"status": "失效", "per_page": 100}).json()
+    assert TRIAL in {d["title"] for d in ended["documents"]}  # 试行期两年 from 2022-09-18: expired, not repealed
+    assert {d["status"] for d in ended["documents"]} == {"失效"}
     assert ended["total"] == len(ended["documents"])
     in_force = samples.get("/api/documents", params={"status": "现行有效", "type": "条例"}).json()
     assert LAW in {d["title"] for d in in_force["documents"]}
     assert samples.get("/api/documents", params={"status": "in force"}).status_code == 422
-    page = samples.get("/documents", params={"status": "已废止"})
+    page = samples.get("/documents", params={"status": "失效"})
     assert page.status_code == 200 and "st-ended" in page.text
 
 

@@ -14,7 +14,7 @@ from gongbao.cli.main import app
 from gongbao.ingest import sample_paths
 
 DOC_KEYS = {"id", "title", "inner_title", "doc_type", "issuer", "doc_number", "dates", "source", "provisions",
-            "references", "relations", "duties", "figures", "status"}  # fmt: skip
+            "references", "relations", "duties", "figures", "status", "level"}  # fmt: skip
 SOURCE_KEYS = {"file", "sha256", "start_line", "end_line"}
 PROVISION_KEYS = {"id", "kind", "number", "label", "heading", "text", "parent", "start_line", "end_line"}
 KINDS = {"part", "chapter", "section", "article", "paragraph", "item", "subitem", "heading", "block"}

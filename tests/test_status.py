@@ -35,7 +35,7 @@ def test_a_validity_period_runs_from_the_day_of_effect() -> None:
     trial.dates["expires"] = expiry(trial)
     assert status_of(trial, [], date(2024, 9, 17)).status == "现行有效"
     ended = status_of(trial, [], date(2024, 9, 18))
-    assert ended.status == "已废止" and ended.since == "2024-09-17"
+    assert ended.status == "失效" and ended.since == "2024-09-17"  # expired (flk: 失效), not repealed (已废止)
 
 
 def test_a_validity_clause_about_something_else_is_not_the_texts_own() -> None:

@@ -67,12 +67,28 @@ def find_figures(doc: Document) -> list[Figure]:
     units = [p for p in doc.provisions if p.kind in ("block", "heading") and (p.text or p.heading)]
     body = " ".join(p.text for p in units)
     lossy = _decimals_lost(body)
-    default_year = _title_year(doc.inner_title or doc.title)
+    years = _section_years(doc, _title_year(doc.inner_title or doc.title))
     out = []
     for p in units:
         text = " ".join(x for x in (p.heading, p.text) if x)
         for sentence in sentences(text):
-            out += _sentence_figures(sentence, p.id, p.start_line, p.end_line, default_year, lossy)
+            out += _sentence_figures(sentence, p.id, p.start_line, p.end_line, years.get(p.id), lossy)
+    return out
+
+
+def _section_years(doc: Document, default: int | None) -> dict[str, int | None]:
+    """The year a figure of each provision refers to when its sentence names none: that of the nearest enclosing
+    heading naming a plan period (第一节 “十三五”发展成就 → 2020) or a target year (到2025年), else the document's."""
+    out: dict[str, int | None] = {}
+    for p in doc.provisions:
+        inherited = out.get(p.parent or "", default) if p.parent else default
+        head = " ".join(x for x in (p.label, p.heading) if x) if p.kind != "block" else ""
+        if p.kind == "heading" and not p.heading:
+            head = p.text[:40]  # a heading without a separate title: its text is the heading
+        named = plan_end_year(head) if head else None
+        if named is None and head and (m := re.search(r"(?:到|至)\s*(\d{4})\s*年", head)):
+            named = int(m.group(1))
+        out[p.id] = named or inherited
     return out
 
 
@@ -127,5 +143,9 @@ def _year(sentence: str, default: int | None) -> int | None:
 
 
 def _title_year(title: str) -> int | None:
+    """The year a text's figures refer to by default: the end of the plan period its title names (十四五规划和2035年
+    远景目标纲要 → 2025: the long-range year counts only where a sentence says 到2035年), else a year it names."""
+    if plan := plan_end_year(title):
+        return plan
     m = re.search(r"(\d{4})\s*年", title)
     return int(m.group(1)) if m else None

@@ -135,6 +135,10 @@ def _citations(text: str, p: Provision | None, lines: tuple[int, int], ctx: _Con
         title = m.group(1).strip()
         alias = ctx.aliases.get(title)
         resolved = alias or title
+        if _names_itself(ctx.doc, resolved):  # 《纲要》 in the 纲要: a mention of itself, never a citation of another
+            out.append(Reference("document", m.group(0), p.id if p else None, lines[0], lines[1], m.start(),
+                                 target=ctx.doc.id))  # fmt: skip
+            continue
         ref = Reference(
             "document",
             m.group(0),
@@ -216,7 +220,7 @@ def _whose(text: str, at: int, ctx: _Context, legal: bool) -> tuple[str | None, 
     cm = re.search(r"《([^《》]{1,120})》\s*$", before)
     if cm:
         title = ctx.aliases.get(cm.group(1), cm.group(1))
-        return title, is_draft(title)
+        return (None, False) if _names_itself(ctx.doc, title) else (title, is_draft(title))
     if _SELF.search(before[-6:]):
         return None, False
     named = _law_named_before(before)
@@ -396,6 +400,15 @@ def _repealed(sentence: str, cited: list[str]) -> str:
 def _is_own(doc: Document, title: str) -> bool:
     key = title_key(title)
     return key in document_keys(doc)
+
+
+def _names_itself(doc: Document, title: str) -> bool:
+    """《X》 printed in X itself: its full title (or that of the text a notice issues), or its bare type word used as
+    its short name (《纲要》 in a 纲要, 《条例》 in a 条例)."""
+    if _is_own(doc, title):
+        return True
+    own_types = {doc.doc_type, title_type(doc.inner_title or "")} - {None}
+    return title_key(title) in own_types
 
 
 def _first_lines(doc: Document) -> int:

@@ -1,6 +1,7 @@
 """Whether a document is in force on a given day, in the vocabulary of the national law database (国家法律法规数据库):
-尚未施行 (not yet in force), 现行有效 (in force), 已被修改 (amended), 已废止 (repealed or expired), 部分失效 (partly
-repealed), or unknown.  Reports, explanations, lists and other texts without force of their own have no status.
+尚未施行 (not yet in force), 现行有效 (in force), 已被修改 (amended), 已废止 (repealed by another text), 失效 (its own
+validity period or plan period has run out), 部分失效 (partly repealed), or unknown (效力未知: no date and no relation
+says anything).  Reports, explanations, lists and other texts without force of their own have no status.
 
 Two halves: `expiry` reads a validity period off a document's own text when it is parsed ("自2023年1月1日起施行，有效期
 5年" → 2027-12-31); `status_of` combines the dates with the repeal and amendment relations other documents state.
@@ -17,7 +18,7 @@ from gongbao.model import Document
 from gongbao.parse.doctypes import NORMATIVE_TYPES, POLICY_TYPES, REPORTING_TYPES, promulgated_title, title_type
 from gongbao.parse.numerals import plan_end_year, zh_to_int
 
-STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "部分失效", "unknown")
+STATUSES = ("尚未施行", "现行有效", "已被修改", "已废止", "失效", "部分失效", "unknown")
 
 _N = r"[\d〇零一二两三四五六七八九十]{1,3}"
 # the validity clause follows the commencement clause in the same sentence: 自…起施行，有效期5年 / 试行期两年
@@ -42,6 +43,20 @@ def _plan_end(title: str) -> str | None:
 
 
 _PARTLY = re.compile(r"第[〇零一二三四五六七八九十百千\d]+条")
+_STATED_PERIOD = re.compile(r"[（(]?(\d{4})\s*[—\-–－~至]\s*\d{4}\s*年[）)]?")
+# relations by which another text adopts, approves or promulgates this one: its date is this one's
+_ADOPTING = ("resolves", "approves", "promulgates")
+
+
+def period_start(doc: Document) -> str | None:
+    """The first day of the period a plan's own title or opening names: 第十四个五年（2021-2025年）规划 → 2021-01-01,
+    “十四五”规划 → 2021-01-01.  A text with force whose adoption date is not printed starts with its period."""
+    head = " ".join([doc.inner_title or doc.title, *(p.text for p in doc.provisions[:2])])
+    head = re.sub(r"\s", "", head)
+    if m := _STATED_PERIOD.search(head):
+        return f"{m.group(1)}-01-01"
+    end = plan_end_year(doc.inner_title or doc.title)
+    return f"{end - 4}-01-01" if end else None
 
 
 def in_force_from(dates: dict[str, str]) -> str | None:
@@ -102,6 +117,20 @@ class Status:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
+def _start(doc: Document, incoming: list[dict[str, Any]]) -> tuple[str | None, str]:
+    """The day the text took effect, with a note on where it was read when it is not the text's own commencement
+    clause: its adoption date, the date of the text that adopted or promulgated it, the start of its period."""
+    if start := in_force_from(doc.dates):
+        stated = any(doc.dates.get(k) for k in ("effective", "issued", "published"))
+        return start, "" if stated else " (adopted; no commencement date is stated)"
+    adopted = sorted(r["effective"] for r in incoming if r.get("type") in _ADOPTING and r.get("effective"))
+    if adopted:
+        return adopted[0], " (the date of the text that adopted or promulgated it)"
+    if start := period_start(doc):
+        return start, " (the first day of the period its text names)"
+    return None, ""
+
+
 def status_of(
     doc: Document, incoming: list[dict[str, Any]], as_of: date, has_articles: bool | None = None
 ) -> Status | None:
@@ -110,11 +139,9 @@ def status_of(
     if not has_force(doc, has_articles):
         return None
     day = as_of.isoformat()
-    start = in_force_from(doc.dates)
-    stated = any(doc.dates.get(k) for k in ("effective", "issued", "published"))
-    note = "" if stated else " (adopted; no commencement date is stated)"
+    start, note = _start(doc, incoming)
     if start is None:
-        return Status("unknown", day, "no date of adoption, issue or effect is stated")
+        return Status("unknown", day, "no date of adoption, issue or effect is stated, and no other text gives one")
     if day < start:
         return Status("尚未施行", day, f"takes effect on {start}", since=None)
     for rel in sorted(incoming, key=lambda r: r.get("effective") or ""):
@@ -125,7 +152,7 @@ def status_of(
         return Status("部分失效" if partly else "已废止", day, "repealed by a later text", when, rel["document_id"])
     expires = doc.dates.get("expires")
     if expires and day > expires:
-        return Status("已废止", day, f"its validity period ended on {expires}", expires)
+        return Status("失效", day, f"its validity period ended on {expires}", expires)
     amended = [r for r in incoming if r["type"] == "amends" and r.get("effective") and r["effective"] <= day]
     if amended:
         last = max(amended, key=lambda r: r["effective"])

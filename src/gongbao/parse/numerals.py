@@ -76,8 +76,11 @@ def add_days(iso: str, days: int) -> str:
 # the five-year plans and the last year of each (a plan named "十四五" runs 2021-2025)
 FIVE_YEAR_PLANS = {"十三五": 2020, "十四五": 2025, "十五五": 2030}
 PLAN_PERIOD = re.compile(r"“?(" + "|".join(FIVE_YEAR_PLANS) + r")”?\s*(?:期间|时期|末)")
+# the long form of a plan's name in titles: 第十四个五年规划 = 十四五
+_LONG_PLAN_NAME = re.compile(r"第(十[三四五])个五年")
 
 
 def plan_end_year(text: str) -> int | None:
-    """The last year of the five-year plan a text names (“十四五”期间 → 2025), or None."""
+    """The last year of the five-year plan a text names (“十四五”期间, 第十四个五年规划 → 2025), or None."""
+    text = _LONG_PLAN_NAME.sub(lambda m: m.group(1) + "五", text)
     return next((year for name, year in FIVE_YEAR_PLANS.items() if name in text), None)

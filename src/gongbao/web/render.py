@@ -62,7 +62,7 @@ FILTER_LABELS = {
 STATUS_LABELS = {"unknown": "效力未知"}
 # a CSS class per status (in force, not yet, changed, ended, unknown)
 STATUS_CLASSES = {"现行有效": "in-force", "尚未施行": "pending", "已被修改": "changed", "部分失效": "changed",
-                  "已废止": "ended", "unknown": "unknown"}  # fmt: skip
+                  "已废止": "ended", "失效": "ended", "unknown": "unknown"}  # fmt: skip
 ROLE_LABELS = {"leader": "责任领导", "lead": "牵头", "cooperate": "配合", "responsible": "负责"}
 
 
