@@ -20,7 +20,7 @@ PROVINCES = (
     "宁夏回族自治区", "新疆维吾尔自治区",
 )  # fmt: skip
 _PROVINCE = re.compile("|".join(PROVINCES))
-_CITY = re.compile(r"^([\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))(?:人民政府|人民代表大会|人大|委员会|$)")
+_CITY = re.compile(r"^([\u4e00-\u9fff]{2,5}?(?:市|自治州|地区|盟))(?:人民政府|政府|人民代表大会|人大|委员会|$)")
 _COUNTY = re.compile(r"^([\u4e00-\u9fff]{1,5}?(?:县|区|旗))(?:人民政府|人民代表大会|人大|$)")
 _LEVEL_OF_PREFIX = {"省": "province", "市": "city", "县": "county", "区": "county", "乡": "township", "镇": "township"}
 _BRACKETS = str.maketrans({"〔": "（", "〕": "）", "(": "（", ")": "）", "[": "（", "]": "）"})
@@ -93,15 +93,34 @@ def normalize(printed: str, region: Region | None = None) -> Agency:
     for pattern, template in aliases.patterns:
         if m := pattern.fullmatch(name):
             return Agency(m.expand(template), name, None)
-    if name.startswith(("各", "省直", "市直", "县直", "县级", "设区的", "乡级", "乡（镇）", "乡镇")) or re.match(
-        r"^[省市县区](?:、?[省市县区])+(?:人民)?政府", name
-    ):
+    if name.startswith(_COLLECTIVE_STARTS) or _SEVERAL_LEVELS.match(name):
         return _collective(name)
     level, place, rest = _split_region(name, region)
     full = aliases.parts.get(rest, rest)
     key = full.replace("{region}", "")
     named = full.replace("{region}", place or "") if "{region}" in full else (place or "") + full
     return Agency(named, key, level)
+
+
+# bodies of every unit of a level, or of several levels: 各市人民政府, 省直各部门, 县级以上人民政府X主管部门,
+# 市县政府, 省、市物业行政主管部门, 县（市、区）住房城乡建设主管部门
+_COLLECTIVE_STARTS = (
+    "各",
+    "省直",
+    "市直",
+    "县直",
+    "省级",
+    "市级",
+    "县级",
+    "设区的",
+    "设区市",
+    "乡级",
+    "乡（镇）",
+    "乡镇",
+)
+_SEVERAL_LEVELS = re.compile(
+    r"^[省市县区乡](?:、?[省市县区乡镇](?![场村]))+|^县（市(?:、区)?）|^[市县]（区）"
+)  # not 省市场…
 
 
 def _collective(name: str) -> Agency:
@@ -129,12 +148,15 @@ def _split_region(name: str, region: Region) -> tuple[str | None, str | None, st
     county = re.match(r"^([\u4e00-\u9fff]{1,3}[县区旗])(?=人民政府|政府)", name)
     if county:
         return "county", county.group(1), name[county.end(1) :]
+    # 省 / 市 / 县 stand for the document's own region; the prefix stays as printed when the region is not known
     if name.startswith("省") and len(name) > 2:
-        return "province", region.province, name[1:]
-    if name.startswith("市") and len(name) > 2:
-        return "city", region.city, name[1:]
+        return "province", region.province or "省", name[1:]
+    if name.startswith("市") and len(name) > 2 and not name.startswith("市场"):  # 市场监督管理部门: no prefix
+        if not region.city and region.province and region.province.endswith("市"):  # 上海市: 市 is the province
+            return "province", region.province, name[1:]
+        return "city", region.city or "市", name[1:]
     if name.startswith(("县", "区")) and len(name) > 2:
-        return "county", region.county, name[1:]
+        return "county", region.county or name[0], name[1:]
     return None, None, name
 
 

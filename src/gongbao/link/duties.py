@@ -32,22 +32,32 @@ _FIELD_ROLES = {
     "协办单位": "cooperate", "参与单位": "cooperate", "责任单位": "responsible", "责任部门": "responsible",
 }  # fmt: skip
 _FIELD = re.compile(rf"^\s*({'|'.join(_FIELD_ROLES)})\s*[：:]\s*(.+)$")
-_KEYWORDS = re.compile(r"负责|责任单位|责任部门|牵头")
+_KEYWORDS = re.compile(r"负责(?!人)|责任单位|责任部门|牵头")  # (负责人) is a person's title, not an assignment
 _ANY_DUTY = re.compile(r"负责|责任|牵头|配合单位|落实")  # a document without these words assigns nothing
-_ASSIGNS = re.compile(r"负责|责任单位|责任部门|牵头|落实")  # words of an assignment (a quick test)
+_ASSIGNS = re.compile(r"负责(?!人)|责任单位|责任部门|牵头|落实")  # words of an assignment (a quick test)
 _GROUP = re.compile(r"^以上(?:各项)?(?:责任单位|责任部门)?\s*[：:]?")
 _BLANKET = re.compile(r"以下(?:各项)?(?:[^，。,]{0,6})?均需(.{2,20}?)落实[，,]?\s*不再(?:逐一)?列出")
 _SUFFIX = re.compile(
     r"(?:委员会|委|厅|局|办|办公室|院|部|会|政府|中心|集团|公司|支行|分行|联|署|所|站|队|处|管委会|协会|单位|部门|机构|"
-    r"机关|银行|大学|学校|段|总队|支队|大队|领导小组)$"
+    r"机关|银行|大学|学校|段|总队|支队|大队|领导小组|海关)$"
 )
+_ARTICLE_LABEL = re.compile(
+    r"^第[〇零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*(?:【[^】]{1,20}】)?\s*"
+)
+_ITEM_LABEL = re.compile(r"^[（(][一二三四五六七八九十\d]{1,3}[）)]\s*|^[一二三四五六七八九十]{1,3}、\s*")
 # a legal duty: a government body opening the sentence, then (within the clause) 负责
+_BODY = (
+    r"(?:人民政府|主管部门|行政部门|有关部门|管理部门|工作部门|部门|机关|机构|委员会|办公室|管理局|街道办事处|领导小组|"
+    r"厅|局|委|总队|支队|大队)"
+)
 _LEGAL = re.compile(
-    r"^(?:由)?([^，。；：:“”]{0,40}(?:人民政府|主管部门|行政部门|有关部门|管理部门|工作部门|部门|机关|机构|委员会|"
-    r"办公室|管理局|街道办事处))(?:及其有关部门|及其所属部门)?[，,]?\s*"
-    r"(?:应当|要|依法|按照[^。；]{0,24}?(?:职责|原则|分工)[，,]?\s*|会同[^，。；]{0,20}?|分别|共同|具体|统一|主要|全面)*"
+    rf"\s*(?:由)?([^，,。；;：:“”]{{0,40}}{_BODY})(?:及其有关部门|及其所属部门)?[，,]?\s*"
+    r"(?:应当|要|依法|依照[^，。；]{0,12}规定[，,]?\s*|按照[^。；]{0,24}?(?:职责|原则|分工)[，,]?\s*|会同[^，。；]{0,20}?|"
+    r"对[^，。；]{1,30}?(?=负责)|分别|共同|具体|统一|主要|全面)*"
     r"负责(?!人)"
 )
+# …，由X负责: the body named after 由 at the end of a clause (铁路沿线两侧的绿化，由铁道部门负责)
+_BY_BODY = re.compile(rf"\s*由([^，,。；;：:“”由]{{2,30}}?{_BODY})(?:具体|统一|分别|共同)?负责(?!人)")
 
 
 @dataclass
@@ -176,15 +186,34 @@ def _legal_duties(unit: _Unit, region: Region) -> list[Duty]:
     if "负责" not in unit.text:
         return out
     for sentence in sentences(unit.text):
-        clause = re.sub(
-            r"^第[〇零一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?\s*", "", sentence
-        ).lstrip()
-        clause = re.sub(r"[（(]以下简称[^）)]*[）)]", "", clause)
-        m = _LEGAL.match(clause)
-        if m and not re.search(r"不得|禁止|单位和个人|经营者|企业", m.group(1)):
-            for name in split_names(m.group(1)):
+        text = _ARTICLE_LABEL.sub("", sentence).lstrip()
+        text = _ITEM_LABEL.sub("", re.sub(r"[（(]以下简称[^）)]*[）)]", "", text))
+        for who in _legal_bodies(text):
+            for name in split_names(_legal_subject(who)):
                 out.append(_duty(name, "responsible", sentence.strip(), unit, unit.end_line, region))
     return out
+
+
+def _legal_bodies(sentence: str) -> list[str]:
+    """The bodies a sentence makes responsible: one opening a clause (X负责…, X对…负责, X依照本法规定，负责…), or one
+    named by 由 (…，由X负责).  本办法由X负责解释 assigns no task to track."""
+    out, done = [], 0
+    for start in [0, *(m.end() for m in re.finditer(r"[，,]", sentence))]:
+        if start < done:
+            continue  # inside the body or the modifiers of the last match
+        m = _LEGAL.match(sentence, start) or _BY_BODY.match(sentence, start)
+        if m and not re.search(r"不得|禁止|单位和个人|经营者|企业", m.group(1)) and "负责解释" not in sentence[start:]:
+            out.append(m.group(1))
+            done = m.end()
+    return out
+
+
+def _legal_subject(who: str) -> str:
+    """The body itself: 业主代表由居（村）民委员会 → 居（村）民委员会 (the one 由 names);
+    市水行政主管部门是河道管理保护的主管部门 → 市水行政主管部门 (what it is called before 是)."""
+    who = who.rsplit("由", 1)[-1].rsplit("所属的", 1)[-1]
+    head = re.split(r"是(?=[^，。；]*(?:部门|机关|机构)$)", who, maxsplit=1)[0]
+    return head if len(head) >= 2 else who
 
 
 def _with_blanket(duties: list[Duty], blanket: list[tuple[int, str]], region: Region) -> list[Duty]:
@@ -252,7 +281,9 @@ def parse_assignment(body: str) -> list[tuple[str, str]]:
         if lead:
             out += [(n, "lead") for n in split_names(lead.group(1))]
             continue
-        verb = re.search(r"(?:等)?(?:按职责分工|按照职责分工|按职责|分别|共同)?(?:负责|配合|参与)(?:落实)?$", clause)
+        verb = re.search(
+            r"(?:等)?(?:按职责分工|按照职责分工|按职责|分别|共同)?(?:负责|配合|参与|落实)(?:落实)?$", clause
+        )
         out += [(n, role) for n in split_names(clause[: verb.start()] if verb else clause)]
     return [(n, r) for n, r in out if n]
 
@@ -260,6 +291,7 @@ def parse_assignment(body: str) -> list[tuple[str, str]]:
 def split_names(text: str, people: bool = False) -> list[str]:
     """Split a list of agencies on 、，/ and 和 (between complete names) outside brackets; keep 市、县政府,
     行业主管、监管部门 and 各县（市、区）政府 whole.  `people`: a list of officials' names."""
+    text = re.sub(r"\s+and\s+", "、", text)  # a conjunction left in English by the source's converter
     text = re.sub(r"\s", "", text).strip("。；;，,")
     pieces, depth, cur = [], 0, ""
     for ch in text:
@@ -275,19 +307,27 @@ def split_names(text: str, people: bool = False) -> list[str]:
     pieces.append(cur)
     out: list[str] = []
     carry = ""
-    for piece in pieces:
+    for i, piece in enumerate(pieces):
         piece = carry + piece
         carry = ""
-        if re.search(r"(?:^|和|及|各|设区的)[省市县区]$", piece) or (
-            not people and len(piece) <= 6 and not _SUFFIX.search(piece)
-        ):  # 市、县政府 / 行业主管、监管部门: the first part belongs to the next name
-            carry = piece + "、"
+        if _belongs_to_next(piece, pieces[i + 1] if i + 1 < len(pieces) else "", people):
+            carry = piece + "、"  # 市、县政府 / 行业主管、监管部门: the first part belongs to the next name
             continue
         out += _split_on_and(piece)
     if carry:
         out.append(carry.rstrip("、"))
     out = [part for p in out for part in re.split(r"等(?=..)", p)]  # 省发展改革委等省直各部门: both
     return [re.sub(r"等$", "", p) for p in out if p and not re.fullmatch(r"等|各有关单位?", p)]
+
+
+def _belongs_to_next(piece: str, following: str, people: bool) -> bool:
+    """市 in 市、县政府 and 行业主管 in 行业主管、监管部门 are not names of their own; 太原海关 before
+    省市场监管局 is."""
+    if re.search(r"(?:^|和|及|各|设区的?)[省市县区乡镇]$", piece):
+        return True
+    if people or len(piece) > 6 or _SUFFIX.search(piece) or not following:
+        return False
+    return not re.match(r"[省市县区各]", following) and bool(re.search(r"(?:部门|单位|机构|政府|机关)$", following))
 
 
 def _split_on_and(piece: str) -> list[str]:
