@@ -1,6 +1,6 @@
 """make bench (web part): the HTTP API under load, and the render time of the largest document's page.
 
-Starts `gongbao serve` (uvicorn, one process, loopback) over a database built from the bundled samples, then
+Starts `gongbao serve` (uvicorn, one process, loopback) over a database of the bundled samples (`gongbao ingest`), then
   - 20 concurrent clients issue search queries for 30 s, each waiting for its answer before sending the next
     (keep-alive HTTP/1.1, a minimal client so that the load generator takes little of the CPU the server needs);
     prints median and p99 latency, throughput and errors.  Twice: with a mix of 22 words, phrases and everyday
@@ -53,11 +53,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def build_samples(db: Path) -> Path:
+    exe = Path(sys.executable).with_name("gongbao")
+    subprocess.run([str(exe), "ingest", "--db", str(db)], stdout=subprocess.DEVNULL, check=True)
+    return db
+
+
 def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
     exe = Path(sys.executable).with_name("gongbao")
     cmd = [str(exe), "serve", "--host", "127.0.0.1", "--port", str(port), "--db", str(db)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log.open("w"))
-    deadline = time.monotonic() + 120  # the first start builds the database from the samples
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/stats", timeout=2).read()
@@ -192,7 +198,7 @@ def main() -> None:
     ap.add_argument("--db", type=Path, help="database to serve (default: a fresh one built from the samples)")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="gongbao-bench-api-") as tmp:
-        db = a.db or Path(tmp) / "samples.db"  # missing: `serve` builds it from the bundled samples
+        db = a.db or build_samples(Path(tmp) / "samples.db")
         port = free_port()
         server = start_server(db, port, Path(tmp) / "serve.log")
         base = f"http://127.0.0.1:{port}"

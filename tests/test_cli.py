@@ -52,14 +52,12 @@ def test_ingest_error_stays_on_one_line_for_a_long_path(cli, tmp_path: Path) -> 
     assert any(str(binary) in line and "binary" in line for line in result.stderr.splitlines()), result.stderr
 
 
-@pytest.mark.parametrize(("strict", "expected_exit"), [(False, 0), (True, 1)])
-def test_ingest_with_a_bad_file_fails_only_when_strict(cli, tmp_path: Path, issue: Path, strict, expected_exit) -> None:
-    args = ["ingest", issue, *_bad_files(tmp_path)] + (["--strict"] if strict else [])
-    result = cli(*args)
-    assert result.exit_code == expected_exit, result.output
+def test_ingest_with_a_bad_file_stores_the_good_one_and_fails(cli, tmp_path: Path, issue: Path) -> None:
+    result = cli("ingest", issue, *_bad_files(tmp_path))
+    assert result.exit_code == 1, result.output
     assert "binary.txt" in result.stderr
     listed = json.loads(cli("list", "--json").stdout)
-    assert len(listed) == 5  # the good file went in either way
+    assert len(listed) == 5  # the good file went in
 
 
 def test_ingest_of_a_folder_takes_its_text_files(cli, tmp_path: Path) -> None:
@@ -168,12 +166,11 @@ def test_export_with_an_unknown_format_exits_2(loaded) -> None:
     assert "xml" in result.stderr
 
 
-def test_command_without_a_database_builds_it_from_the_bundled_samples(cli, tmp_path: Path) -> None:
+def test_ingest_without_files_builds_the_database_from_the_bundled_samples(cli, tmp_path: Path) -> None:
     db = tmp_path / "fresh" / "gongbao.db"
-    assert not db.exists()
+    assert cli("ingest", use_db=False, env={"GONGBAO_DB": str(db)}).exit_code == 0
     result = cli("stats", "--json", use_db=False, env={"GONGBAO_DB": str(db)})
     assert result.exit_code == 0, result.output
     stats = json.loads(result.stdout)
-    assert db.exists()
     assert sorted(f["file"] for f in stats["files"]) == sorted(p.name for p in sample_paths())
     assert all(f["documents"] > 0 for f in stats["files"])

@@ -17,6 +17,7 @@ from gongbao.parse.read import ReadError, read_bytes, read_source
 from gongbao.pipeline import ParsedIssue, parse_source
 from gongbao.store import Corpus, IngestResult, open_corpus
 from gongbao.store.backends import exists, is_server
+from gongbao.store.corpus import StoreNeedsUpgrade
 
 TEXT_SUFFIXES = {".txt", ".text"}
 PAGED_SUFFIXES = {".pdf"}  # read by an extractor whose name and version are part of the stored identity
@@ -110,6 +111,16 @@ def ingest_paths(
         if progress:
             progress(path, result)
     return report
+
+
+def open_reader(target: str | os.PathLike[str]) -> Corpus:
+    """A read-only handle on an existing knowledge base (a reader never takes a write lock, so it neither waits for
+    nor blocks an ingest).  One written by an older gongbao is first upgraded by one writable open."""
+    try:
+        return open_corpus(target, readonly=True)
+    except StoreNeedsUpgrade:
+        open_corpus(target).close()
+        return open_corpus(target, readonly=True)
 
 
 def open_store(db: str | os.PathLike[str] | None, build_if_missing: bool = True) -> Corpus:

@@ -1,4 +1,5 @@
-"""The gongbao command line (Typer).  Read commands build the database from the bundled samples when none exists."""
+"""The gongbao command line (Typer).  Read commands open the database read-only and refuse one that does not exist
+(`gongbao ingest` builds it, with no files from the bundled samples)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from gongbao.cli.output import OutputError, atomic_text_file, check_output_path, describe_os_error
 from gongbao.cli.terminal import SafeConsole, json_text
-from gongbao.ingest import default_db_path, expand, ingest_paths, open_store, sample_paths
+from gongbao.ingest import default_db_path, expand, ingest_paths, open_reader, sample_paths
 from gongbao.model import Document
 from gongbao.parse.pages import page_label
 from gongbao.store import Corpus, StoreError, open_corpus
+from gongbao.store.backends import exists, is_server
 
 app = typer.Typer(
     help="gongbao: Chinese government gazettes as a structured, searchable, citable knowledge base.",
@@ -49,8 +52,17 @@ def find_document(store: Corpus, query: str) -> Document:
 
 
 def _open(db: str | None) -> Corpus:
+    """The database of a read command, opened read-only (readers never wait for or block a writer).  A database
+    that does not exist is an error: answering from a corpus built on the spot would hide a mistyped --db."""
+    target = db or default_db_path()
+    if not exists(target):
+        err.print(
+            f"[red]error:[/red] no database at {escape(str(target))}: build it with `gongbao ingest FILES...` "
+            "(with no files, `gongbao ingest` stores the bundled samples), or give the right --db"
+        )
+        raise typer.Exit(2)
     try:
-        return open_store(db)
+        return open_reader(target)
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
@@ -62,9 +74,10 @@ def ingest(
         list[Path] | None, typer.Argument(help="Gazette files (.txt, .pdf) or folders (default: the bundled samples).")
     ] = None,
     db: DbOption = None,
-    strict: Annotated[bool, typer.Option(help="Exit non-zero if any file could not be ingested.")] = False,
+    strict: Annotated[bool, typer.Option(hidden=True, help="(the default now: kept for old scripts)")] = False,
 ) -> None:
-    """Read, parse and store gazette issues; a file that fails is reported and the others still go in."""
+    """Read, parse and store gazette issues; a file that fails is reported and the others still go in (the exit
+    status is then 1: a batch with a file left out never looks like a success)."""
     files = expand(paths) if paths else sample_paths()
     try:
         store = open_corpus(db or default_db_path())
@@ -97,7 +110,8 @@ def ingest(
         err.print(f"[yellow]warning:[/yellow] {escape(line)}")
     for line in report.errors:
         err.print(f"[red]error:[/red] {escape(line)}")
-    if report.errors and (strict or not report.results):
+    if report.errors:
+        err.print(f"{len(report.errors)} of {len(files)} files not ingested")
         raise typer.Exit(1)
 
 
@@ -113,15 +127,24 @@ def export(
         raise typer.Exit(2)
     from gongbao.export.jsonl import write_jsonl
 
+    target = db or default_db_path()
+    if out_file:
+        try:
+            check_output_path(out_file, None if is_server(target) else target)
+        except OutputError as e:
+            err.print(f"[red]error:[/red] {escape(str(e))}")
+            raise typer.Exit(2) from None
     with _open(db) as store:
-        if out_file:
-            tmp = out_file.with_name(out_file.name + ".part")
-            with tmp.open("w", encoding="utf-8") as f:
-                n = write_jsonl(store, f)
-            tmp.replace(out_file)
-            err.print(f"{n} documents written to {escape(str(out_file))}")
-        else:
+        if not out_file:
             write_jsonl(store, sys.stdout)
+            return
+        try:
+            with atomic_text_file(out_file) as f:
+                n = write_jsonl(store, f)
+        except OSError as e:
+            err.print(f"[red]error:[/red] {escape(str(out_file))}: not written, {escape(describe_os_error(e))}")
+            raise typer.Exit(1) from None
+        err.print(f"{n} documents written to {escape(str(out_file))}")
 
 
 @app.command("list")
@@ -334,6 +357,7 @@ def serve(
     from gongbao.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    _open(db).close()  # a missing database is an error here too (not a corpus built on the spot)
     try:
         web_app = create_app(db or default_db_path())
     except StoreError as e:

@@ -26,6 +26,7 @@ __all__ = [
     "IngestResult",
     "SearchFilters",
     "StoreError",
+    "StoreNeedsUpgrade",
     "document_date",
     "stats_dict",
     "year_of",
@@ -35,6 +36,10 @@ TABLES = ("sources", "documents", "provisions", "regions")
 
 class StoreError(Exception):
     """The database cannot be opened, created or upgraded (the message names it and says why)."""
+
+
+class StoreNeedsUpgrade(StoreError):
+    """A database written by an older gongbao, opened read-only: one writable open upgrades it."""
 
 
 @dataclass

@@ -41,6 +41,7 @@ from gongbao.store.corpus import (
     Corpus,
     IngestResult,
     StoreError,
+    StoreNeedsUpgrade,
     stats_dict,
     year_of,
 )
@@ -145,7 +146,10 @@ class SqliteCorpus(Corpus):
         self._queries = 0
         self._writes = 0
         if not readonly:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as e:  # e.g. --db under a regular file
+                raise StoreError(f"{self.path}: cannot create the database's folder ({e.strerror})") from None
         flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
         try:
             self.db = apsw.Connection(str(self.path), flags=flags)
@@ -161,7 +165,9 @@ class SqliteCorpus(Corpus):
                         self._rebuild(version)
                     self._create()
             elif self._schema_version() not in (None, SCHEMA_VERSION):
-                raise StoreError(f"{self.path}: database of an older version; open it once for writing to upgrade")
+                raise StoreNeedsUpgrade(
+                    f"{self.path}: database of an older version; open it once for writing to upgrade"
+                )
         except apsw.Error as e:
             raise StoreError(f"{self.path}: cannot open database ({e})") from None
 
