@@ -65,7 +65,7 @@ def test_ingest_of_a_folder_takes_its_text_files(cli, tmp_path: Path) -> None:
     (folder / "sub").mkdir(parents=True)
     write(folder, "a.txt", gazette(PROMULGATION))
     write(folder / "sub", "b.txt", gazette(PERSONNEL))
-    write(folder, "notes.md", "# not a gazette\n")
+    write(folder, "notes.csv", "not,a,gazette\n")  # (.md, .pdf, .docx and .html files are read too)
     assert cli("ingest", folder).exit_code == 0
     stats = json.loads(cli("stats", "--json").stdout)
     assert sorted(f["file"] for f in stats["files"]) == ["a.txt", "b.txt"]

@@ -5,23 +5,23 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 
 import platformdirs
 
-from gongbao.model import SourceText
+from gongbao.model import DocumentSpan, SourceText
 from gongbao.parse.clean import clean
 from gongbao.parse.read import ReadError, read_bytes, read_source
-from gongbao.pipeline import ParsedIssue, parse_source
+from gongbao.pipeline import ParsedIssue, build_document, parse_source
 from gongbao.store import Corpus, IngestResult, open_corpus
 from gongbao.store.backends import exists, is_server
 from gongbao.store.corpus import StoreNeedsUpgrade
 
-TEXT_SUFFIXES = {".txt", ".text"}
+TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 PAGED_SUFFIXES = {".pdf"}  # read by an extractor whose name and version are part of the stored identity
-INPUT_SUFFIXES = TEXT_SUFFIXES | PAGED_SUFFIXES
+INPUT_SUFFIXES = TEXT_SUFFIXES | PAGED_SUFFIXES | {".docx", ".html", ".htm"}
 
 
 @dataclass
@@ -65,11 +65,12 @@ def ingest_file(store: Corpus, path: Path, warnings: list[str] | None = None) ->
     if path.suffix.lower() in PAGED_SUFFIXES and (same := _unchanged_paged(store, path)):
         return same
     source = read_source(path)
-    if warnings is not None:
-        warnings += [f"{path}: {w}" for w in source.warnings]
     if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
-    return store.ingest(parse_or_keep(source))
+    issue = parse_or_keep(source)
+    if warnings is not None:
+        warnings += [f"{path}: {w}" for w in issue.source.warnings]
+    return store.ingest(issue)
 
 
 def _unchanged_paged(store: Corpus, path: Path) -> IngestResult | None:
@@ -85,14 +86,24 @@ def _unchanged_paged(store: Corpus, path: Path) -> IngestResult | None:
 
 
 def parse_or_keep(source: SourceText) -> ParsedIssue:
-    """Parse a source; one whose reader already warned that it could not read it (a scan without OCR) and in
-    which no document is found is still stored, with no documents, so that its warnings and pages are kept."""
+    """Parse a source.  Never lose input: a file in which no document title is recognised is stored as one
+    document named by its first line, and a file with no text at all whose reader said why (a scan without OCR)
+    is stored with no documents; both with a warning saying so."""
     try:
         return parse_source(source)
     except ReadError:
-        if not source.warnings:
-            raise
-        return ParsedIssue(source=source, clean_text=clean(source), documents=[], regions=[])
+        clean_text = clean(source)
+        text = [ln for ln in clean_text.lines if ln.kind == "text"]
+        if not text:
+            if not source.warnings:
+                raise
+            return ParsedIssue(source=source, clean_text=clean_text, documents=[], regions=[])
+        note = "no document title recognised: the whole file is stored as one document named by its first line"
+        source = replace(source, warnings=(*source.warnings, note))
+        clean_text.source = source
+        first, last = text[0].number, text[-1].number
+        span = DocumentSpan(first, last, first, first, text[0].text)
+        return ParsedIssue(source, clean_text, [build_document(clean_text, span)], [])
 
 
 def ingest_paths(

@@ -17,6 +17,7 @@ from gongbao.parse.clean import clean, iter_paragraphs
 from gongbao.parse.meta import read_metadata
 from gongbao.parse.pages import attach_pages, page_runs
 from gongbao.parse.read import ReadError, read_source
+from gongbao.parse.script import is_traditional, parse_as_printed
 from gongbao.parse.split import split
 from gongbao.parse.structure import parse_provisions
 
@@ -34,6 +35,12 @@ def parse_file(path: str | os.PathLike[str]) -> ParsedIssue:
 
 
 def parse_source(source: SourceText) -> ParsedIssue:
+    if is_traditional(source.lines):  # parsed through its Simplified conversion, kept as printed (parse/script.py)
+        return parse_as_printed(source, _parse)
+    return _parse(source)
+
+
+def _parse(source: SourceText) -> ParsedIssue:
     clean_text = clean(source)
     layout = split(clean_text)
     if not layout.documents:

@@ -337,25 +337,20 @@ _BARE_PAGE_NUMBER = re.compile(r"^[—\-–~－·•.()（）第页\d]{0,4}\d{1,
 
 
 def _edge_lines(page: Page) -> list[PageLine]:
-    """Candidates for furniture: up to two lines at the top and at the bottom of a page, inside the edge band and set
-    apart from the text next to them by more than the usual line spacing (a body line at the foot of a full page
-    is not)."""
+    """Candidates for furniture: the lines at the top of a page above the lowest wide gap in the top band, and the
+    lines at the bottom below the highest wide gap in the bottom band (a wide gap: more than the usual line
+    spacing).  A body line at the foot of a full page, with no gap under the text above it, is not a candidate."""
     band = _EDGE_BAND * page.height
     by_top = sorted(page.lines, key=lambda ln: ln.top)
     if len(by_top) < 3:
         return [ln for ln in by_top if ln.bottom <= band or ln.top >= page.height - band]
     steps = [b.top - a.top for a, b in itertools.pairwise(by_top) if b.top - a.top > 0]
     leading = statistics.median(steps) if steps else 0.0
-    out = []
-    for i in (0, 1):
-        if by_top[i].bottom > band or by_top[i + 1].top - by_top[i].top <= 1.15 * leading:
-            break
-        out.append(by_top[i])
-    for i in (len(by_top) - 1, len(by_top) - 2):
-        if by_top[i].top < page.height - band or by_top[i].top - by_top[i - 1].top <= 1.15 * leading:
-            break
-        out.append(by_top[i])
-    return out
+    wide = [i for i in range(1, len(by_top)) if by_top[i].top - by_top[i - 1].bottom > 0.6 * leading]
+    head = [i for i in wide if by_top[i - 1].top <= band and i <= 4]
+    foot = [i for i in wide if by_top[i].bottom >= page.height - band and len(by_top) - i <= 4]
+    out = by_top[: max(head)] if head else []
+    return out + (by_top[min(foot) :] if foot else [])
 
 
 def _furniture_key(line: PageLine, page: Page) -> tuple[str, int]:
@@ -422,7 +417,8 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
     if out.problem:
         return out
     for block in _reading_order(_fragments(glyphs)):
-        out.lines.extend(_block_lines(block))
+        if block:
+            out.lines.extend(_block_lines(block))
     return out
 
 

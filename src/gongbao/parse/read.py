@@ -88,8 +88,13 @@ def read_source(path: str | os.PathLike[str]) -> SourceText:
     """A gazette file of any supported format as lines: text files decoded, PDFs extracted page by page."""
     p = Path(path)
     data = read_bytes(p)
-    if p.suffix.lower() == ".pdf" or data.startswith(b"%PDF-"):
+    suffix = p.suffix.lower()
+    if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _read_pdf(p, data)
+    if suffix == ".docx":
+        return _read_docx(p, data)
+    if suffix in (".html", ".htm"):
+        return _read_html(p, data)
     text, encoding = decode(data, p)
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
@@ -113,3 +118,39 @@ def _read_pdf(p: Path, data: bytes) -> SourceText:
     if not pages:
         raise ReadError(p, "PDF without pages")
     return pdf.source_from_pages(pages, p.name, str(p.resolve()), hashlib.sha256(data).hexdigest())
+
+
+def _read_docx(p: Path, data: bytes) -> SourceText:
+    from importlib.metadata import version
+
+    from gongbao.parse.docx import DocxError, docx_lines
+
+    try:
+        lines = docx_lines(data)
+    except DocxError as e:
+        raise ReadError(p, str(e)) from None
+    return _extracted(p, data, lines, f"docx (python-docx {version('python-docx')})")
+
+
+def _read_html(p: Path, data: bytes) -> SourceText:
+    from gongbao.parse.html import HtmlError, html_lines
+
+    try:
+        lines = html_lines(data)
+    except HtmlError as e:
+        raise ReadError(p, str(e)) from None
+    return _extracted(p, data, lines, "html (lxml main text)")
+
+
+def _extracted(p: Path, data: bytes, lines: list[str], extractor: str) -> SourceText:
+    """A source whose lines a reader extracted from a structured format: its identity is the file's bytes and the
+    reader that made the lines."""
+    if not any(line.strip() for line in lines):
+        raise ReadError(p, "no text in the file")
+    return SourceText(
+        file=p.name,
+        path=str(p.resolve()),
+        sha256=hashlib.sha256(data).hexdigest(),
+        encoding=extractor,
+        lines=tuple(line.replace("\r", " ").replace("\n", " ") for line in lines),
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from gongbao.parse.clean import normalize_chars
+from gongbao.parse.script import search_form
 from gongbao.store.sqlite.index import _data_lines, gram_phrases, query_words
 
 MAX_QUERY_CHARS = 200
@@ -69,7 +70,7 @@ def _clean_query(query: str, notes: list[str]) -> str:
     if len(q) > MAX_QUERY_CHARS:
         q = q[:MAX_QUERY_CHARS]
         notes.append(f"query shortened to its first {MAX_QUERY_CHARS} characters")
-    return normalize_chars(q)
+    return search_form(normalize_chars(q))  # Traditional characters compared as Simplified, as the index does
 
 
 def analyze(query: str) -> Analysis:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -22,6 +22,7 @@ import apsw
 import rjieba
 
 from gongbao.model import Document, Provision
+from gongbao.parse.script import search_form
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS search_units (
@@ -156,7 +157,7 @@ def create(db: apsw.Connection) -> None:
 
 def index_document(db: apsw.Connection, doc: Document) -> int:
     """Add a document's units to the index (inside the caller's transaction); returns how many."""
-    units = units_of(doc)
+    units = [_search_form(u) for u in units_of(doc)]
     first = (db.execute("SELECT max(rowid) FROM search_units").fetchone()[0] or 0) + 1
     rows = list(enumerate(units, first))
     db.executemany(
@@ -169,6 +170,11 @@ def index_document(db: apsw.Connection, doc: Document) -> int:
         [(r, gram_string(u.heading), gram_string(u.body)) for r, u in rows],
     )
     return len(units)
+
+
+def _search_form(u: Unit) -> Unit:
+    """A unit as the index compares it: Traditional characters in Simplified (queries are converted alike)."""
+    return replace(u, title=search_form(u.title), heading=search_form(u.heading), body=search_form(u.body))
 
 
 def unindex_documents(db: apsw.Connection, document_ids: Iterable[str]) -> None:
