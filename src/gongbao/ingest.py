@@ -15,7 +15,7 @@ from gongbao.model import DocumentSpan, SourceText
 from gongbao.parse.clean import clean
 from gongbao.parse.read import ReadError, read_bytes, read_source
 from gongbao.pipeline import ParsedIssue, build_document, parse_source
-from gongbao.store import Corpus, IngestResult, open_corpus
+from gongbao.store import Corpus, IngestResult, describe_database_error, open_corpus
 from gongbao.store.backends import exists, is_server
 from gongbao.store.corpus import StoreNeedsUpgrade
 
@@ -29,6 +29,8 @@ class BatchReport:
     results: list[IngestResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: "path: reason"
     warnings: list[str] = field(default_factory=list)  # one line each: "path: what was not read" (file still stored)
+    stopped: str | None = None  # why the batch stopped before its end (the database failed: full disk, damage)
+    not_attempted: int = 0  # files after the one at which it stopped
 
 
 def default_db_path() -> str | Path:
@@ -110,7 +112,8 @@ def ingest_paths(
     store: Corpus, paths: Iterable[Path], progress: Callable[[Path, IngestResult | None], None] | None = None
 ) -> BatchReport:
     report = BatchReport()
-    for path in paths:
+    todo = list(paths)
+    for n, path in enumerate(todo):
         result = None
         try:
             result = ingest_file(store, path, report.warnings)
@@ -118,6 +121,10 @@ def ingest_paths(
         except ReadError as e:
             report.errors.append(str(e))
         except Exception as e:  # a parser bug on one file must not lose the rest of the batch
+            if why := describe_database_error(e):  # … but when the database fails, every next file would too
+                report.errors.append(f"{path}: not stored: {why}")
+                report.stopped, report.not_attempted = why, len(todo) - n - 1
+                break
             report.errors.append(f"{path}: internal error while parsing ({type(e).__name__}: {e})")
         if progress:
             progress(path, result)

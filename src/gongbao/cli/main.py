@@ -8,20 +8,40 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from typer.core import TyperGroup
 
 from gongbao.cli.output import OutputError, atomic_text_file, check_output_path, describe_os_error
 from gongbao.cli.terminal import SafeConsole, json_text
 from gongbao.ingest import default_db_path, expand, ingest_paths, open_reader, sample_paths
 from gongbao.model import Document
 from gongbao.parse.pages import page_label
-from gongbao.store import Corpus, StoreError, open_corpus
+from gongbao.store import Corpus, StoreError, describe_database_error, open_corpus
 from gongbao.store.backends import exists, is_server
 
+
+class _Commands(TyperGroup):
+    """Every command: an error of the database under it (damaged file, full disk, a lock held too long) is one line
+    and exit status 2, not a driver's traceback."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException):
+            raise
+        except Exception as e:
+            if (why := describe_database_error(e)) is None:
+                raise
+            err.print(f"[red]error:[/red] {escape(why)}")
+            raise typer.Exit(2) from None
+
+
 app = typer.Typer(
+    cls=_Commands,
     help="gongbao: Chinese government gazettes as a structured, searchable, citable knowledge base.",
     no_args_is_help=True,
     add_completion=False,
@@ -84,6 +104,12 @@ def ingest(
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
+    if damage := store.integrity(quick=True):  # writing into a damaged file would spread the damage
+        store.close()
+        for line in damage:
+            err.print(f"[red]error:[/red] {escape(store.location)}: {escape(line)}")
+        err.print(f"[red]error:[/red] {escape(store.location)}: the database is damaged; nothing was ingested")
+        raise typer.Exit(2)
     with (
         store,
         Progress(
@@ -110,8 +136,12 @@ def ingest(
         err.print(f"[yellow]warning:[/yellow] {escape(line)}")
     for line in report.errors:
         err.print(f"[red]error:[/red] {escape(line)}")
+    if report.stopped:
+        err.print(
+            f"[red]ingest stopped:[/red] {escape(report.stopped)}; {report.not_attempted} more files not attempted"
+        )
     if report.errors:
-        err.print(f"{len(report.errors)} of {len(files)} files not ingested")
+        err.print(f"{len(report.errors) + report.not_attempted} of {len(files)} files not ingested")
         raise typer.Exit(1)
 
 
@@ -270,6 +300,12 @@ def check(db: DbOption = None) -> None:
     from gongbao.check import check_store
 
     with _open(db) as store:
+        damage = store.integrity(quick=False)
+        for line in damage:
+            err.print(f"error: {escape(store.location)}: {escape(line)}")
+        if damage:  # the content checks below would read the damaged tables
+            err.print("the database is damaged: restore a backup, or ingest the files again into a new database")
+            raise typer.Exit(1)
         findings = check_store(store)
         n_docs = store.count("documents")
     errors = [f for f in findings if f.level == "error"]

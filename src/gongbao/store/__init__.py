@@ -9,8 +9,8 @@ SQL (a test greps for it).
 
 `from gongbao.store import Store` is the public entry point documented in the README (the SQLite backend)."""
 
-from gongbao.store.backends import open_corpus
+from gongbao.store.backends import describe_database_error, open_corpus
 from gongbao.store.corpus import Corpus, IngestResult, StoreError
 from gongbao.store.sqlite.store import SqliteCorpus, Store
 
-__all__ = ["Corpus", "IngestResult", "SqliteCorpus", "Store", "StoreError", "open_corpus"]
+__all__ = ["Corpus", "IngestResult", "SqliteCorpus", "Store", "StoreError", "describe_database_error", "open_corpus"]

@@ -30,3 +30,11 @@ def open_corpus(target: str | os.PathLike[str], readonly: bool = False) -> Corpu
 def exists(target: str | os.PathLike[str]) -> bool:
     """Whether a knowledge base is there already (a server database always is: its schema is made on open)."""
     return is_server(target) or os.path.exists(target)
+
+
+def describe_database_error(e: BaseException) -> str | None:
+    """One line for an error raised by a database driver (a damaged file, a full disk, a lock held too long), so
+    that callers above the storage wall can report it without importing the driver; None for any other error."""
+    from gongbao.store.sqlite.store import describe_error
+
+    return describe_error(e)

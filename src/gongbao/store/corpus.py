@@ -79,6 +79,12 @@ class Corpus(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def integrity(self, quick: bool = True) -> list[str]:
+        """What is wrong with the stored data, one line each (empty: nothing found): the backend's own checks of
+        its files (`quick`: the cheap ones, run before an ingest writes), then the tables compared with each other.
+        A backend without such checks finds nothing."""
+        return []
+
     @property
     @abstractmethod
     def queries(self) -> int:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,10 +46,10 @@ from gongbao.store.corpus import (
     stats_dict,
     year_of,
 )
+from gongbao.store.sqlite import audit, retrieve
 from gongbao.store.sqlite import facts as factstore
 from gongbao.store.sqlite import index as searchindex
 from gongbao.store.sqlite import links as linkstore
-from gongbao.store.sqlite import retrieve
 
 __all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_conditions", "year_of"]
 
@@ -107,6 +108,16 @@ CREATE INDEX IF NOT EXISTS provisions_order ON provisions(document_id, seq);
 CREATE INDEX IF NOT EXISTS provisions_lines ON provisions(document_id, start_line);
 """
 
+BUSY_TIMEOUT_MS = 10_000
+_DAMAGED_HINT = "; `gongbao check` lists the damage; restore a backup, or ingest the files again into a new database"
+# every table of this schema version (a database that lacks one is damaged, not new)
+REQUIRED_TABLES = tuple(
+    re.findall(
+        r"CREATE (?:VIRTUAL )?TABLE IF NOT EXISTS (\w+)",
+        _SCHEMA + searchindex.SCHEMA + linkstore.SCHEMA + factstore.SCHEMA,
+    )
+)
+
 _DOC_COLUMNS = (
     "id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
     "end_line, has_articles"
@@ -153,23 +164,26 @@ class SqliteCorpus(Corpus):
         flags = apsw.SQLITE_OPEN_READONLY if readonly else apsw.SQLITE_OPEN_READWRITE | apsw.SQLITE_OPEN_CREATE
         try:
             self.db = apsw.Connection(str(self.path), flags=flags)
-            self.db.setbusytimeout(10_000)
+            self.db.setbusytimeout(BUSY_TIMEOUT_MS)
             self.db.exec_trace = self._count_query
             self.db.execute("PRAGMA foreign_keys = ON")
+            version = self._schema_version()  # before any write: a foreign or damaged file is left as it is
             if not readonly:
                 self.db.execute("PRAGMA journal_mode = WAL")
                 self.db.execute("PRAGMA synchronous = NORMAL")
-                version = self._schema_version()
-                with self.db:
-                    if version is not None and version != SCHEMA_VERSION:
-                        self._rebuild(version)
-                    self._create()
-            elif self._schema_version() not in (None, SCHEMA_VERSION):
+                if version != SCHEMA_VERSION:
+                    with self.db:
+                        if version is not None:
+                            self._rebuild(version)
+                        self._create()
+            elif version is None:
+                raise StoreError(f"{self.path}: an empty database (no gongbao tables): ingest files into it first")
+            elif version < SCHEMA_VERSION:
                 raise StoreNeedsUpgrade(
                     f"{self.path}: database of an older version; open it once for writing to upgrade"
                 )
         except apsw.Error as e:
-            raise StoreError(f"{self.path}: cannot open database ({e})") from None
+            raise StoreError(f"{self.path}: cannot open the database: {describe_error(e)}") from None
 
     def _create(self) -> None:
         self.db.execute(_SCHEMA)
@@ -179,15 +193,32 @@ class SqliteCorpus(Corpus):
         self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def _schema_version(self) -> int | None:
-        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+        """The schema version of the database (None: a new, empty file), or StoreError for one gongbao must not
+        use: another program's SQLite file, a version number that is not one, a newer gongbao's database, or one
+        of this version with a table missing (it would be recreated empty and the loss go unnoticed)."""
+        tables = {name for (name,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not tables:
             return None
+        if "meta" not in tables:
+            shown = ", ".join(sorted(tables)[:5])
+            raise StoreError(f"{self.path}: not a gongbao database (an SQLite file of another program: {shown})")
         row = self.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        return int(row[0]) if row else None
+        if row is None or not str(row[0]).isdigit():
+            found = "no schema version" if row is None else f"schema version {row[0]!r} is not a number"
+            raise StoreError(f"{self.path}: damaged database ({found}){_DAMAGED_HINT}")
+        version = int(row[0])
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path}: database written by a newer gongbao (schema {version}; this one reads "
+                f"{SCHEMA_VERSION}): upgrade gongbao"
+            )
+        missing = sorted(set(REQUIRED_TABLES) - tables)
+        if version == SCHEMA_VERSION and missing:
+            raise StoreError(f"{self.path}: damaged database (table {', '.join(missing)} missing){_DAMAGED_HINT}")
+        return version
 
     def _rebuild(self, version: int) -> None:
         """Upgrade an older database: drop everything and ingest again the raw text of every source it holds."""
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"{self.path}: database written by a newer gongbao (schema {version})")
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(sources)")}
         layout = "layout" if "layout" in columns else "NULL"
         sources = [
@@ -210,6 +241,21 @@ class SqliteCorpus(Corpus):
 
     def close(self) -> None:
         self.db.close()
+
+    def integrity(self, quick: bool = True) -> list[str]:
+        """What is wrong with the database file, one line each (empty: nothing found).  `quick`: SQLite's
+        quick_check (pages, records, free list; seconds for a large file), for an ingest to refuse a damaged
+        database; otherwise integrity_check (also every index and the full-text index against its table) and the
+        tables compared with each other (see audit.py), for `gongbao check`."""
+        try:
+            problems = audit.sqlite_check(self.db, quick)
+            tables = {n for (n,) in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            problems += [f"table {t} missing" for t in REQUIRED_TABLES if t not in tables]
+            if not quick and not problems:
+                problems += audit.cross_check(self.db)
+        except apsw.Error as e:
+            problems = [describe_error(e)]
+        return problems
 
     # ------------------------------------------------------------------------------------------ writing
 
@@ -537,3 +583,24 @@ def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
 
 
 Store = SqliteCorpus  # the name the README documents
+
+
+def describe_error(e: BaseException) -> str | None:
+    """One line for an error of the SQLite driver (None for any other exception).  A full disk is named as such even
+    when SQLite's own rollback hid it behind "cannot rollback - no transaction is active"."""
+    chain = []
+    while e is not None and e not in chain:
+        chain.append(e)
+        e = e.__cause__ or (None if e.__suppress_context__ else e.__context__)
+    kinds = [type(x) for x in chain]
+    if apsw.FullError in kinds:
+        return "the disk is full (database or disk is full): the file in progress was not stored, the rest is intact"
+    if apsw.CorruptError in kinds or apsw.NotADBError in kinds:
+        return f"the database is damaged or not a database ({chain[0]}){_DAMAGED_HINT}"
+    if apsw.BusyError in kinds or apsw.LockedError in kinds:
+        return f"the database is locked by another process for longer than {BUSY_TIMEOUT_MS // 1000} s ({chain[0]})"
+    if apsw.ReadOnlyError in kinds or apsw.CantOpenError in kinds:
+        return f"the database cannot be written or opened ({chain[0]})"
+    if isinstance(chain[0], apsw.Error):
+        return f"{type(chain[0]).__name__}: {chain[0]}"
+    return None
