@@ -217,3 +217,18 @@ def test_who_must_do_what_by_when(issuer: str, form: str, text: str, expected: s
     assert {(d.agency, d.role) for d in duties} == expected
     assert all(d.deadline == due for d in duties)
     assert all(d.task for d in duties)
+
+
+def test_overdue_due_before_and_undated_duties_sorted_by_deadline() -> None:
+    from gongbao.link.duties import Tracking, agency_matches, track
+
+    rows = [{"agency": "山西省生态环境厅", "deadline": "2023-12-31"}, {"agency": "朔州市生态环境局"},
+            {"agency": "山西省财政厅", "deadline": "2022-06-30"}, {"agency": "各市人民政府", "deadline": "2024-06-30"}]  # fmt: skip
+    today = "2023-01-01"
+    assert [r["agency"] for r in track(rows, Tracking(today, overdue=True))] == ["山西省财政厅"]
+    soon = track(rows, Tracking(today, due_before="2024-01-31"))
+    assert [r["agency"] for r in soon] == ["山西省生态环境厅"]  # not the overdue one, not the later one
+    assert [r["agency"] for r in track(rows, Tracking(today, no_deadline=True))] == ["朔州市生态环境局"]
+    ordered = track(rows, Tracking(today, by_deadline=True))
+    assert [r.get("deadline") for r in ordered] == ["2022-06-30", "2023-12-31", "2024-06-30", None]
+    assert [r["agency"] for r in rows if agency_matches(r, "生态环境")] == ["山西省生态环境厅", "朔州市生态环境局"]

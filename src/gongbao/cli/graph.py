@@ -83,13 +83,13 @@ def cited_by(doc_id: IdArgument, as_json: JsonOption = False, db: DbOption = Non
         out.print("  nothing in the corpus cites it")
 
 
-def _as_of(text: str | None) -> date:
+def _as_of(text: str | None, option: str = "--as-of") -> date:
     if not text:
         return date.today()
     try:
         return date.fromisoformat(text)
     except ValueError:
-        err.print(f"[red]error:[/red] --as-of wants a date like 2023-01-01, not {escape(text)!r}")
+        err.print(f"[red]error:[/red] {option} wants a date like 2023-01-01, not {escape(text)!r}")
         raise typer.Exit(2) from None
 
 
@@ -127,18 +127,49 @@ def duties(
     ] = None,
     doc_id: Annotated[str | None, typer.Option("--doc", help="Only this document (id or title part).")] = None,
     role: Annotated[str | None, typer.Option("--role", help="leader, lead, cooperate or responsible.")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only those whose deadline has passed.")] = False,
+    due_before: Annotated[
+        str | None, typer.Option("--due-before", help="Only those due on or before this day (YYYY-MM-DD).")
+    ] = None,
+    due_within: Annotated[
+        int | None, typer.Option("--due-within", min=0, help="Only those due within this many days from today.")
+    ] = None,
+    no_deadline: Annotated[bool, typer.Option("--no-deadline", help="Only those without a date to meet.")] = False,
+    sort: Annotated[str, typer.Option("--sort", help="document (as printed) or deadline (earliest first).")] = (
+        "document"
+    ),
+    today: Annotated[str | None, typer.Option("--today", help="The day to judge on (YYYY-MM-DD; default today).")] = (
+        None
+    ),
     as_csv: CsvOption = False,
     as_json: JsonOption = False,
     db: DbOption = None,
 ) -> None:
-    """Who must do what, by when: tasks and legal duties with their agencies, roles and deadlines."""
+    """Who must do what, by when: tasks and legal duties with their agencies, roles and deadlines; filter what is
+    overdue or due soon, sort by deadline."""
+    from datetime import timedelta
+
+    from gongbao.export.tables import DUTY_FIELDS, to_csv
+    from gongbao.link.duties import Tracking, agency_matches, track
+
+    if sort not in ("document", "deadline"):
+        err.print(f"[red]error:[/red] --sort wants document or deadline, not {escape(sort)!r}")
+        raise typer.Exit(2)
+    day = _as_of(today, "--today")
+    last = _as_of(due_before, "--due-before").isoformat() if due_before else None
+    if due_within is not None:
+        within = (day + timedelta(days=due_within)).isoformat()
+        last = min(last, within) if last else within
     with _open(db) as store:
         doc = find_document(store, doc_id) if doc_id else None
         found = store.duties(document_id=doc.id if doc else None, agency=agency, role=role)
+        if agency and not found:  # a part of a name: 生态环境 finds 山西省生态环境厅
+            everyone = store.duties(document_id=doc.id if doc else None, role=role)
+            found = [d for d in everyone if agency_matches(d, agency)]
+    ask = Tracking(day.isoformat(), overdue, last, no_deadline, sort == "deadline")
+    found = track(found, ask)
     if as_csv:
-        fields = ("agency", "role", "level", "task", "deadline", "deadline_text", "title", "document_id",
-                  "provision_id", "file", "start_line", "end_line", "as_printed")  # fmt: skip
-        _write_csv(found, fields)
+        sys.stdout.write(to_csv(csv_rows(found), DUTY_FIELDS))
         return
     if as_json:
         print(json_text(found))

@@ -147,14 +147,29 @@ def ingest(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="Export format.")] = "jsonl",
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write here instead of standard output.")] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="jsonl (the whole corpus), atom (a feed), or akn, docx, md, txt.")
+    ] = "jsonl",
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write here instead of standard output (a folder for akn, docx, md, txt)."),
+    ] = None,
+    doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type (atom, akn …).")] = None,
+    issuer: Annotated[str | None, typer.Option(help="Only documents whose issuer or title contains this.")] = None,
+    year: Annotated[int | None, typer.Option(help="Only documents of this year.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export every document with its provisions (JSONL: one document per line)."""
-    if format != "jsonl":
-        err.print(f"[red]error:[/red] unknown format {escape(format)!r} (available: jsonl)")
+    """Export the documents: JSONL (one document per line, the contract other tools read), an Atom feed of the
+    newest, or one file per document in Akoma Ntoso, Word, Markdown or plain text."""
+    from gongbao.export import DOCUMENT_FORMATS
+
+    if format not in ("jsonl", "atom", *DOCUMENT_FORMATS):
+        err.print(f"[red]error:[/red] unknown format {escape(format)!r} (available: jsonl, atom, "
+                  f"{', '.join(DOCUMENT_FORMATS)})")  # fmt: skip
         raise typer.Exit(2)
+    if format != "jsonl":
+        _export_documents(format, out_file, doc_type, issuer, year, db)
+        return
     from gongbao.export.jsonl import write_jsonl
 
     target = db or default_db_path()
@@ -175,6 +190,52 @@ def export(
             err.print(f"[red]error:[/red] {escape(str(out_file))}: not written, {escape(describe_os_error(e))}")
             raise typer.Exit(1) from None
         err.print(f"{n} documents written to {escape(str(out_file))}")
+
+
+def _export_documents(fmt: str, out: Path | None, doc_type, issuer, year, db) -> None:
+    from gongbao.export import document_file
+
+    with _open(db) as store:
+        docs = store.list_documents(doc_type=doc_type, issuer=issuer, year=year)
+        if fmt == "atom":
+            _write_bytes(_feed(store, docs), out)
+            return
+        if out is None:
+            err.print(f"[red]error:[/red] --format {fmt} writes one file per document: give a folder with --out")
+            raise typer.Exit(2)
+        out.mkdir(parents=True, exist_ok=True)
+        for d in docs:
+            full = store.document(d.id)
+            if full:
+                exported = document_file(store, full, fmt)
+                (out / exported.filename).write_bytes(exported.content)
+    err.print(f"{len(docs)} documents written to {escape(str(out))}")
+
+
+def _feed(store: Corpus, docs: list[Document]) -> bytes:
+    """The newest documents first (by their latest date), as an Atom feed whose links point at `gongbao serve`."""
+    from gongbao.export.feed import FeedInfo, document_time, to_atom
+    from gongbao.link.level import legal_level
+
+    newest = sorted(docs, key=lambda d: (document_time(d) is not None, document_time(d) or 0), reverse=True)[:50]
+    site = "http://127.0.0.1:8000"
+    info = FeedInfo("gongbao：最新文件", f"{site}/feeds/documents.atom", f"{site}/documents")
+    return to_atom(newest, info, lambda d: f"{site}/documents/{d.id}",
+                   lambda d: legal_level(d.issuer, d.doc_type, d.title, d.inner_title))  # fmt: skip
+
+
+def _write_bytes(content: bytes, out: Path | None) -> None:
+    if out is None:
+        if sys.stdout.isatty() and b"\0" in content:
+            err.print("[red]error:[/red] this format is binary: give a file with --out")
+            raise typer.Exit(2)
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    tmp = out.with_name(out.name + ".part")
+    tmp.write_bytes(content)
+    tmp.replace(out)
+    err.print(f"written to {escape(str(out))}")
 
 
 @app.command("list")
@@ -217,11 +278,23 @@ def _summary(d: Document) -> dict:
 def show(
     doc_id: Annotated[str, typer.Argument(metavar="ID", help="Document id (or a unique part of its title).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the document as JSON (the export form).")] = False,
+    format: Annotated[
+        str | None, typer.Option("--format", help="akn, docx, md or txt: the document in that format.")
+    ] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write the --format file here.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Show one document: metadata and outline."""
+    """Show one document: metadata and outline, or the document as Akoma Ntoso, Word, Markdown or plain text."""
+    from gongbao.export import DOCUMENT_FORMATS, document_file
+
+    if format is not None and format not in DOCUMENT_FORMATS:
+        err.print(f"[red]error:[/red] unknown format {escape(format)!r} (available: {', '.join(DOCUMENT_FORMATS)})")
+        raise typer.Exit(2)
     with _open(db) as store:
         doc = find_document(store, doc_id)
+        if format is not None:
+            _write_bytes(document_file(store, doc, format).content, out_file)
+            return
         status = store.status_of(doc.id)
         relations = store.relations_of(doc.id)
     if as_json:

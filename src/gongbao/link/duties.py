@@ -398,3 +398,42 @@ def _date(kind: str, m: re.Match[str]) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# ------------------------------------------------------------------------------------------- tracking
+
+
+@dataclass(frozen=True)
+class Tracking:
+    """What an office asks of its duties: those overdue on a day, due before a day, without a deadline, sorted."""
+
+    today: str  # ISO day the question is asked on
+    overdue: bool = False  # the deadline has passed (before today)
+    due_before: str | None = None  # deadline on or before this day (and not past, unless overdue is asked too)
+    no_deadline: bool = False  # no date to be done by (a relative time limit or none at all)
+    by_deadline: bool = False  # sorted by deadline, earliest first, undated last
+
+
+def track(duties: list[dict[str, Any]], ask: Tracking) -> list[dict[str, Any]]:
+    """The duties (rows as the store gives them, with `deadline` when known) that answer `ask`.  A duty has no
+    completion record here, so "overdue" means its deadline is before `ask.today`."""
+    out = []
+    for d in duties:
+        due = d.get("deadline")
+        if ask.no_deadline and due:
+            continue
+        if ask.overdue and not (due and due < ask.today):
+            continue
+        if ask.due_before and not (due and due <= ask.due_before and (ask.overdue or due >= ask.today)):
+            continue
+        out.append(d)
+    if ask.by_deadline:
+        out.sort(key=lambda d: (d.get("deadline") is None, d.get("deadline") or ""))
+    return out
+
+
+def agency_matches(duty: dict[str, Any], query: str) -> bool:
+    """A part of an agency's name finds it (生态环境 → 山西省生态环境厅, 朔州市生态环境局): in its normalised name,
+    the name as printed or its key."""
+    q = re.sub(r"\s", "", query)
+    return bool(q) and any(q in (duty.get(k) or "") for k in ("agency", "as_printed", "agency_key"))
