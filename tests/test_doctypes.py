@@ -24,3 +24,11 @@ from gongbao.parse.doctypes import title_type
 )
 def test_type_word_at_the_end_of_a_title(title: str, doc_type: str | None) -> None:
     assert title_type(title) == doc_type
+
+
+@pytest.mark.parametrize(
+    ("title", "doc_type"),
+    [("本期目录", "目录"), ("2024年第3期目录", "目录"), ("目录", "目录"), ("本省公共信用信息目录", None)],
+)
+def test_only_a_contents_heading_is_of_type_contents(title: str, doc_type: str | None) -> None:
+    assert title_type(title) == doc_type

@@ -301,3 +301,35 @@ def test_circled_numbers_inside_an_article_are_sub_items_not_a_crash() -> None:
     subs = [(p.kind, p.number, p.label, p.text) for p in provisions if p.kind in ("item", "subitem")]
     assert subs == [("item", 1, "①", "申请书；"), ("item", 2, "②", "身份证明。")]
     assert [p.number for p in provisions if p.kind == "article"] == [1, 2]
+
+
+def test_chapters_left_out_of_a_printed_law_still_open_the_chapters_that_follow() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "第一章\u3000总则",
+            "第一条\u3000为了规范统计工作，制定本条例。",
+            "第二章\u3000统计调查",
+            "第二条\u3000统计调查应当依法进行。",
+            "第六章\u3000法律责任",  # chapters three to five are not printed
+            "第三条\u3000违反本条例的，依法处理。",
+            "第七章\u3000附则",
+            "第四条\u3000本条例自公布之日起施行。",
+        )
+    )
+    assert [(p.kind, p.number) for p in provisions if p.kind == "chapter"] == [
+        ("chapter", 1), ("chapter", 2), ("chapter", 6), ("chapter", 7)
+    ]  # fmt: skip
+    assert next(p for p in provisions if p.kind == "article" and p.number == 3).parent == "chp_6"
+
+
+def test_a_far_chapter_number_quoted_inside_an_article_is_not_a_chapter() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "第一章\u3000总则",
+            "第一条\u3000本条例所称统计资料，是指下列各章规定的资料：",
+            "第九章\u3000统计资料的公布",
+            "统计资料应当及时公布。",
+            "第二条\u3000本条例自公布之日起施行。",
+        )
+    )
+    assert [p.number for p in provisions if p.kind == "chapter"] == [1]

@@ -64,6 +64,10 @@ def promulgated_title(title: str) -> str | None:
 _NOT_A_LAW = re.compile(r"(?:[做方看想说用写依执司立违合守算手技疗语书打玩作章文解]|办)法$")
 
 
+# What may stand before 目录 in an issue's contents heading: 本期目录, 总目录, 2023年第5期目录.
+_CONTENTS_LABEL = re.compile(r"^(?:本期|总|(?:[\d〇一二三四五六七八九十]+年)?(?:第[\d一二三四五六七八九十]+期)?)$")
+
+
 def _law_title(t: str) -> bool:
     """A national law's full title (中华人民共和国…法, …基本法), or a short title ending in a law word
     (反分裂国家法) that is not 做法, 依法 …"""
@@ -81,6 +85,8 @@ def title_type(title: str) -> str | None:
                 continue
             if word == "令" and len(t) < 3:
                 continue
+            if word == "目录" and not _CONTENTS_LABEL.match(t[: -len(word)]):
+                continue  # 产品目录, 政府定价目录: a list a text speaks of, not an issue's table of contents
             return word
     if t in ("目录", "目次"):
         return "目录"

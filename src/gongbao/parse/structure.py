@@ -29,6 +29,7 @@ _DECIMAL_TOP = re.compile(r"^(\d{1,2})\s+(?=[\u4e00-\u9fff])")
 _BRACKET_HEADING = re.compile(r"^[【\[［]([^】\]］]{1,30})[】\]］]\s*")
 _ANNEX = re.compile(r"^附\s*(?:件|录|表)\s*\d{0,2}\s*(?:[:：]|$)|^附\s*[:：]")
 MAX_DIVISION_GAP = 3
+MAX_DIVISION_JUMP = 20
 _CONTENTS = re.compile(r"^目\s*[录次]$")
 _DIVISION_KIND = {"编": "part", "章": "chapter", "节": "section"}
 _DIVISION_ID = {"part": "part", "chapter": "chp", "section": "sec"}
@@ -237,7 +238,7 @@ class _Builder:
                 self._close(article)
                 return paragraphs[i:]
             div = _division(p.text)
-            if div and self._division_fits(div, divisions):
+            if div and self._division_fits(div, divisions, _next_opens(paragraphs, i, last_article)):
                 self._close(article)
                 article = None
                 self._open_division(div, p, divisions)
@@ -256,12 +257,14 @@ class _Builder:
         self._close(article)
         return []
 
-    def _division_fits(self, div, divisions) -> bool:
-        """Chapters number on from the last one (from 1 again under a new part); sections restart per chapter."""
+    def _division_fits(self, div, divisions, opens: bool) -> bool:
+        """Chapters number on from the last one (from 1 again under a new part); sections restart per chapter.
+        A heading lost in extraction leaves a gap: a small jump forward is accepted, a larger one only when the
+        next paragraph opens the next article (or the first section) — a law printed with chapters left out."""
         current = divisions[div[0]]
         last = current[1] if current else self.last_division.get(div[0], 0) if div[0] != "section" else 0
-        # a heading lost in extraction leaves a gap: accept a small jump forward
-        return last < div[1] <= last + MAX_DIVISION_GAP or (not current and div[1] == 1)
+        gap = MAX_DIVISION_GAP if not opens else MAX_DIVISION_JUMP
+        return last < div[1] <= last + gap or (not current and div[1] == 1)
 
     def _open_division(self, div, p: Paragraph, divisions) -> None:
         kind, number, label, heading = div
@@ -351,6 +354,18 @@ class _Builder:
         )
         for m, sub in enumerate(item.subs, 1):
             self._emit_item(sub, pid, m, "subitem")
+
+
+def _next_opens(paragraphs: list[Paragraph], i: int, last_article: tuple[int, int | None]) -> bool:
+    """The paragraph after i is the next article of the sequence, or a first section / chapter."""
+    if i + 1 >= len(paragraphs):
+        return False
+    text = paragraphs[i + 1].text
+    head = _article_head(text)
+    if head:
+        return head[1] is None and head[0] == last_article[0] + 1
+    div = _division(text)
+    return div is not None and div[1] == 1
 
 
 def _continues_sequence(head, last) -> bool:
