@@ -41,6 +41,12 @@ _TRAILING_QUALIFIER = re.compile(
 )
 
 
+def is_qualifier(text: str) -> bool:
+    """A qualifier on a line of its own: （三）, （试行）, （2004年）."""
+    t = re.sub(r"\s+", "", text)
+    return bool(t) and _TRAILING_QUALIFIER.fullmatch(t) is not None
+
+
 def strip_qualifiers(title: str) -> str:
     t = re.sub(r"\s+", "", title)
     while True:

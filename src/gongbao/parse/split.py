@@ -36,11 +36,12 @@ from gongbao.parse.doctypes import (
     ALL_TYPES,
     METADATA_TYPES,
     NORMATIVE_TYPES,
+    is_qualifier,
     promulgated_title,
     strip_qualifiers,
     title_type,
 )
-from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START
+from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN
 
 MAX_TITLE_LINES = 8
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?]|(?<![\dA-Za-z])[:：]|(?<=[\u4e00-\u9fff])\.")
@@ -162,13 +163,15 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
     start = _title_start(text, k, floor)
     while start < k and not _after_a_break(text, start, wrap_width):
         start += 1
+    if k + 1 < len(text) and is_qualifier(text[k + 1].text):
+        k += 1  # …若干问题的解释 / （三）: the qualifier printed on a line of its own
     joined = join_lines(ln.text for ln in text[start : k + 1])
     start = _earlier_copy(text, start, k, floor)  # the block covers both copies, the title is said once
     doc_type = title_type(joined)
     if doc_type is None or not _after_a_break(text, start, wrap_width) or _PLACEHOLDER.search(joined):
         return None
-    if len(strip_qualifiers(joined)) < len(doc_type) + 3:
-        return None  # 名词解释, 公告: a type word with too little before it is a heading, not a title
+    if len(strip_qualifiers(joined)) < len(doc_type) + (2 if _enacted(text, k + 1) else 3):
+        return None  # 名词解释, 公告: a type word with too little before it is a heading, not a title (信访条例 is one)
     follower = _follower(text, k + 1, doc_type)
     if (
         follower == "weak"
@@ -409,6 +412,10 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
         return ""
     ln = text[k]
     t = ln.text
+    if _PART_NAME.match(t):
+        return _follower(text, k + 1, doc_type)  # 中华人民共和国民法典 / 合同编 / 2020年5月28日…通过
+    if _enacted(text, k):
+        return "strong"
     if (
         _ADOPTION_NOTE.match(t)
         or _SPEECH_LINE.match(t)
@@ -417,18 +424,48 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
         or _is_salutation(text, k)
     ):
         return "strong"
-    m = ARTICLE_HEAD.match(t) or DIVISION_HEAD.match(t)
-    if m and m.group(1) in ("一", "1"):
-        return "strong"
-    if _DATE_START.match(t) and _ENACTED.search("".join(ln.text for ln in text[k : k + 3])):
-        return "strong"  # a dated enactment history: 2004年1月8日 …会议通过
     if ln.indent:
         return "strong"
     if doc_type in NORMATIVE_TYPES and _TOC_HEAD.match(_squeeze_ws(t)):
         return "strong"  # a law printed with its own table of contents
+    if DATE_LINE.match(t):
+        return "weak"  # a title dated on the line below it
+    if _title_line(ln) and _opens_paragraph(text, k):
+        return "weak"
     if starts_with_marker(t) or _title_line(ln) or t[0] in "(（" or _TOC_ENTRY.search(ln.raw.rstrip()):
         return ""
     return "weak"
+
+
+def _enacted(text: list[CleanLine], k: int) -> bool:
+    """Line k is what follows the title of an enacted text: an adoption note, a dated enactment history
+    (2004年1月8日 …会议通过), article 1 or chapter 1.  A code's part name (合同编) may stand between."""
+    if k < len(text) and _PART_NAME.match(text[k].text):
+        k += 1
+    if k >= len(text):
+        return False
+    t = text[k].text
+    m = ARTICLE_HEAD.match(t) or DIVISION_HEAD.match(t)
+    if m and m.group(1) in ("一", "1"):
+        return True
+    near = "".join(ln.text for ln in text[k : k + 3])
+    if _DATE_START.match(t) or _ADOPTION_NOTE.match(t):
+        return bool(_ENACTED.search(near))
+    # a note that names the meeting before the date: （最高人民法院审判委员会第1421次会议通过 2008年…）
+    note = re.match(r"[(（]([^()（）]*)", near) if t[0] in "(（" else None
+    return bool(note and _ENACTED.search(note.group(1)) and DATE_PATTERN.search(note.group(1)))
+
+
+_PART_NAME = re.compile(r"^[\u4e00-\u9fff]{1,6}编$")  # a code's part printed under the code's title
+
+
+def _opens_paragraph(text: list[CleanLine], k: int) -> bool:
+    """Line k has no sentence punctuation only because the paragraph it begins wraps before the first comma:
+    the next line carries on the sentence (为依法惩治…介绍卖淫 / 犯罪活动,根据刑法…)."""
+    if k + 1 >= len(text) or len(text[k].text) < 16:
+        return False
+    nxt = text[k + 1].text
+    return bool(_SENTENCE_PUNCT.search(nxt)) and not starts_with_marker(nxt) and not _title_line(text[k + 1])
 
 
 def _is_salutation(text: list[CleanLine], k: int) -> bool:
