@@ -16,6 +16,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from gongbao.ingest import expand, ingest_paths
+from gongbao.parse import ocr
 from gongbao.parse import pdf as pdf_reader
 from gongbao.parse.read import ReadError, read_source
 from gongbao.pipeline import parse_file
@@ -158,8 +159,8 @@ def test_a_table_is_read_row_by_row_not_as_columns(tmp_path: Path) -> None:
 
 def _scanned_page_pdf(path: Path, text_pages_after: int = 0) -> Path:
     """A PDF whose first page is an image of a text page (as a scanner makes it), then text pages."""
-    text_flow = Flow(columns=1)
-    law_issue(text_flow, ["森林防火"], articles=12)
+    text_flow = Flow(columns=1, header=None, page_number=None)  # (one page: no furniture to recognise)
+    law_issue(text_flow, ["森林防火"], articles=6)
     source = text_flow.write(path.with_suffix(".src.pdf"))
     image = pdfium.PdfDocument(str(source))[0].render(scale=1.5).to_pil()
     c = canvas.Canvas(str(path), pagesize=A4)
@@ -174,7 +175,8 @@ def _scanned_page_pdf(path: Path, text_pages_after: int = 0) -> Path:
     return path
 
 
-def test_a_scanned_page_is_reported_by_number_and_the_text_pages_still_read(tmp_path: Path) -> None:
+def test_a_scanned_page_is_reported_by_number_and_the_text_pages_still_read(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(ocr, "available", lambda: False)
     path = _scanned_page_pdf(tmp_path / "mixed.pdf", text_pages_after=1)
     source = read_source(path)
     assert len(source.warnings) == 1 and "page 1 of 2" in source.warnings[0] and "OCR" in source.warnings[0]
@@ -183,7 +185,10 @@ def test_a_scanned_page_is_reported_by_number_and_the_text_pages_still_read(tmp_
     assert [d.title for d in issue.documents] == ["山西省农村公路管理办法"]
 
 
-def test_a_pdf_with_no_text_is_stored_with_a_warning_not_as_an_empty_document(tmp_path: Path, cli, db: Path) -> None:
+def test_a_pdf_with_no_text_is_stored_with_a_warning_not_as_an_empty_document(
+    tmp_path: Path, cli, db: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(ocr, "available", lambda: False)
     path = _scanned_page_pdf(tmp_path / "scan.pdf")
     result = cli("ingest", str(path))
     assert result.exit_code == 0, result.output
@@ -231,3 +236,17 @@ def test_identity_is_the_bytes_and_the_extractor_version(tmp_path: Path, db: Pat
         report = ingest_paths(store, [path])
         assert report.results[0].status == "replaced"
         assert store.sources()[0]["encoding"].endswith("(newer)")
+
+
+@pytest.mark.skipif(not ocr.available(), reason="the OCR extra is not installed (pip install 'gongbao[ocr]')")
+def test_a_scanned_page_is_read_by_the_ocr_extra_with_its_articles_in_order(tmp_path: Path) -> None:
+    path = _scanned_page_pdf(tmp_path / "scan.pdf")
+    source = read_source(path)
+    assert source.ocr and source.ocr[0][0] == 1 and source.ocr[0][1] > 0.8
+    assert "read by OCR" in source.warnings[0]
+    issue = parse_file(path)
+    [doc] = issue.documents
+    assert doc.title == "山西省森林防火管理办法"
+    articles = [p for p in doc.provisions if p.kind == "article"]
+    assert [p.number for p in articles] == list(range(1, 7))
+    assert all(p.page == 1 and p.ocr == source.ocr[0][1] for p in articles)

@@ -77,10 +77,10 @@ def ingest_file(store: Corpus, path: Path, warnings: list[str] | None = None) ->
 
 def _unchanged_paged(store: Corpus, path: Path) -> IngestResult | None:
     """A PDF whose bytes and extractor version are those stored is not extracted again."""
-    from gongbao.parse.pdf import EXTRACTOR
+    from gongbao.parse.pdf import extractor_id
 
     stored = store.source_identity(path.name)
-    if stored is None or stored[1] != EXTRACTOR:
+    if stored is None or stored[1] != extractor_id():
         return None
     if stored[0] != hashlib.sha256(read_bytes(path)).hexdigest():
         return None

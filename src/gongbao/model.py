@@ -38,6 +38,7 @@ class SourceText:
     pages: tuple[int, ...] = ()  # page of each line (pages[n - 1] is line n's page, 1-based as a PDF viewer counts)
     furniture: frozenset[int] = frozenset()  # lines the reader recognised as running header/footer/page number
     warnings: tuple[str, ...] = ()  # what the reader could not read (pages that need OCR …), one sentence each
+    ocr: tuple[tuple[int, float], ...] = ()  # (page, mean confidence) of the pages whose text OCR recognised
 
     def page_of(self, line: int) -> int | None:
         return self.pages[line - 1] if 0 < line <= len(self.pages) else None
@@ -121,6 +122,7 @@ class Provision:
     heading: str | None = None
     page: int | None = None  # PDF page (1-based, as a viewer counts) of start_line and end_line; None for text
     end_page: int | None = None
+    ocr: float | None = None  # where its page was read by OCR: that page's mean confidence
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -136,6 +138,8 @@ class Provision:
         }
         if self.page is not None:
             out["page"], out["end_page"] = self.page, self.end_page
+        if self.ocr is not None:
+            out["ocr"] = self.ocr
         return out
 
 

@@ -52,7 +52,7 @@ def _parse(source: SourceText) -> ParsedIssue:
         seen[key] += 1
         documents.append(build_document(clean_text, span, seen[key]))
     link_issue(documents)
-    runs = page_runs(source.pages)
+    runs = page_runs(source.pages, source.ocr)
     for doc in documents:
         doc.duties = [d.to_dict() for d in find_duties(doc)]
         doc.figures = [f.to_dict() for f in find_figures(doc)]

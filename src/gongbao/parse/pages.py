@@ -15,18 +15,20 @@ from typing import Any
 from gongbao.model import Document, SourceText
 
 
-def page_runs(pages: Sequence[int]) -> list[list[int]]:
-    """[[first_line, page], …]: the line where each page's run of lines begins."""
-    runs: list[list[int]] = []
+def page_runs(pages: Sequence[int], ocr: Sequence[Sequence[float]] = ()) -> list[list[Any]]:
+    """[[first_line, page], …]: the line where each page's run of lines begins; a page read by OCR has its mean
+    confidence as a third element."""
+    confidence = {int(page): conf for page, conf in ocr}
+    runs: list[list[Any]] = []
     for n, page in enumerate(pages, 1):
         if not runs or runs[-1][1] != page:
-            runs.append([n, page])
+            runs.append([n, page] + ([confidence[page]] if page in confidence else []))
     return runs
 
 
-def expand_runs(runs: Sequence[Sequence[int]], line_count: int) -> tuple[int, ...]:
+def expand_runs(runs: Sequence[Sequence[Any]], line_count: int) -> tuple[int, ...]:
     out: list[int] = []
-    for i, (first, page) in enumerate(runs):
+    for i, (first, page, *_ocr) in enumerate(runs):
         last = runs[i + 1][0] - 1 if i + 1 < len(runs) else line_count
         out.extend([page] * (last - first + 1))
     return tuple(out)
@@ -36,7 +38,7 @@ def layout_json(source: SourceText) -> str | None:
     """What the store keeps of a source beyond its lines; None for a plain text file."""
     if not (source.pages or source.furniture or source.warnings):
         return None
-    layout: dict[str, Any] = {"pages": page_runs(source.pages)}
+    layout: dict[str, Any] = {"pages": page_runs(source.pages, source.ocr)}
     if source.furniture:
         layout["furniture"] = sorted(source.furniture)
     if source.warnings:
@@ -49,15 +51,17 @@ def with_layout(source: SourceText, layout: str | None) -> SourceText:
     if not layout:
         return source
     data = json.loads(layout)
+    runs = data.get("pages", [])
     return replace(
         source,
-        pages=expand_runs(data.get("pages", []), len(source.lines)),
+        pages=expand_runs(runs, len(source.lines)),
+        ocr=tuple((run[1], run[2]) for run in runs if len(run) > 2),
         furniture=frozenset(data.get("furniture", [])),
         warnings=tuple(data.get("warnings", [])),
     )
 
 
-def page_lookup(layout: str | None) -> list[list[int]]:
+def page_lookup(layout: str | None) -> list[list[Any]]:
     """The page runs of a stored layout (empty for text sources), for page_at."""
     return json.loads(layout).get("pages", []) if layout else []
 
@@ -66,8 +70,13 @@ def layout_warnings(layout: str | None) -> list[str]:
     return list(json.loads(layout).get("warnings", [])) if layout else []
 
 
-def page_at(runs: Sequence[Sequence[int]], line: int) -> int | None:
+def page_at(runs: Sequence[Sequence[Any]], line: int) -> int | None:
     """Page of a line from page runs (binary search), None for an unpaged source."""
+    run = _run_at(runs, line)
+    return run[1] if run else None
+
+
+def _run_at(runs: Sequence[Sequence[Any]], line: int) -> Sequence[Any] | None:
     lo, hi = 0, len(runs)
     while lo < hi:
         mid = (lo + hi) // 2
@@ -75,17 +84,19 @@ def page_at(runs: Sequence[Sequence[int]], line: int) -> int | None:
             lo = mid + 1
         else:
             hi = mid
-    return runs[lo - 1][1] if lo else None
+    return runs[lo - 1] if lo else None
 
 
-def attach_pages(doc: Document, runs: Sequence[Sequence[int]]) -> Document:
+def attach_pages(doc: Document, runs: Sequence[Sequence[Any]]) -> Document:
     """Set the pages of a document and its provisions from the page runs of its source (no-op when unpaged)."""
     if not runs:
         return doc
     doc.source.page = page_at(runs, doc.source.start_line)
     doc.source.end_page = page_at(runs, doc.source.end_line)
     for p in doc.provisions:
+        run = _run_at(runs, p.start_line)
         p.page, p.end_page = page_at(runs, p.start_line), page_at(runs, p.end_line)
+        p.ocr = run[2] if run and len(run) > 2 else None
     return doc
 
 

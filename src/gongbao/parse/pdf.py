@@ -34,6 +34,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from gongbao.model import SourceText
+from gongbao.parse import ocr
 
 LAYOUT_VERSION = 1  # bump when the reading of a page changes: stored PDFs are then extracted again
 EXTRACTOR = f"pypdfium2 {pdfium.version.PYPDFIUM_INFO}; layout {LAYOUT_VERSION}"
@@ -104,6 +105,7 @@ class Page:
     height: float
     lines: list[PageLine] = field(default_factory=list)
     problem: str | None = None  # 'no text layer' | 'broken text layer' | None
+    ocr: float | None = None  # mean confidence where the page's lines were read by OCR
 
 
 # ------------------------------------------------------------------------------------------------ glyphs
@@ -415,11 +417,31 @@ def _read_page(page: pdfium.PdfPage, number: int) -> Page:
     glyphs, unmapped = _glyphs(page)
     out.problem = _page_problem(glyphs, unmapped, page)
     if out.problem:
-        return out
+        if not ocr.available():
+            return out
+        glyphs, out.ocr = _ocr_glyphs(page)
     for block in _reading_order(_fragments(glyphs)):
         if block:
             out.lines.extend(_block_lines(block))
     return out
+
+
+def _ocr_glyphs(page: pdfium.PdfPage) -> tuple[list[Glyph], float]:
+    """The lines OCR recognises on a page, as glyphs spread evenly over each line's box, so that the page is then
+    read like a text page."""
+    lines, confidence = ocr.recognise(page)
+    glyphs = []
+    for text, x0, x1, top, bottom in lines:
+        step = (x1 - x0) / max(len(text), 1)
+        glyphs += [
+            Glyph(c, x0 + i * step, x0 + (i + 1) * step, top, bottom) for i, c in enumerate(text) if not c.isspace()
+        ]  # (a space is a gap: the line's text keeps it)
+    return glyphs, confidence
+
+
+def extractor_id() -> str:
+    """What the stored identity of a PDF records besides its bytes: a new version of either re-extracts."""
+    return EXTRACTOR + (f"; ocr {ocr.engine_name()}" if ocr.available() else "")
 
 
 def _why(message: str) -> str:
@@ -441,7 +463,7 @@ def source_from_pages(pages: list[Page], file: str, path: str, sha256: str) -> S
     page_of: list[int] = []
     furniture: set[int] = set()
     for page in pages:
-        if page.problem:
+        if page.problem and page.ocr is None:
             lines.append(f"[第{page.number}页：{_PROBLEM_ZH[page.problem]}，未提取文字]")
             page_of.append(page.number)
             furniture.add(len(lines))
@@ -454,11 +476,12 @@ def source_from_pages(pages: list[Page], file: str, path: str, sha256: str) -> S
         file=file,
         path=path,
         sha256=sha256,
-        encoding=EXTRACTOR,
+        encoding=extractor_id(),
         lines=tuple(lines),
         pages=tuple(page_of),
         furniture=frozenset(furniture),
         warnings=tuple(_warnings(pages)),
+        ocr=tuple((p.number, round(p.ocr, 3)) for p in pages if p.ocr is not None),
     )
 
 
@@ -468,12 +491,19 @@ _PROBLEM_ZH = {"no text layer": "无文字层（扫描页）", "broken text laye
 def _warnings(pages: list[Page]) -> list[str]:
     out = []
     for problem in ("no text layer", "broken text layer"):
-        numbers = [p.number for p in pages if p.problem == problem]
+        what = "a scan with no text" if problem == "no text layer" else "text that does not decode to Chinese"
+        numbers = [p.number for p in pages if p.problem == problem and p.ocr is None]
         if numbers:
-            what = "a scan with no text" if problem == "no text layer" else "text that does not decode to Chinese"
             out.append(
-                f"{_ranges(numbers)} of {len(pages)}: {problem} ({what}); not read. These pages need OCR, "
-                "which this installation does not have"
+                f"{_ranges(numbers)} of {len(pages)}: {problem} ({what}); not read. These pages need OCR: "
+                "pip install 'gongbao[ocr]' (RapidOCR, Chinese models inside the package), then ingest again"
+            )
+        read = [p for p in pages if p.problem == problem and p.ocr is not None]
+        if read:
+            mean = statistics.fmean(p.ocr or 0.0 for p in read)
+            out.append(
+                f"{_ranges([p.number for p in read])} of {len(pages)}: {problem} ({what}); read by OCR "
+                f"({ocr.engine_name()}, mean confidence {mean:.2f}): check the text against the page"
             )
     return out
 

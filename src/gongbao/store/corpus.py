@@ -133,7 +133,7 @@ class Corpus(ABC):
         """The raw lines of an ingested file (line n is [n - 1])."""
 
     @abstractmethod
-    def page_runs(self, file: str) -> list[list[int]]:
+    def page_runs(self, file: str) -> list[list[Any]]:
         """[[first_line, page], …] of a paged source (PDF: sources.layout, see parse/pages.py), [] for text."""
 
     @abstractmethod

@@ -384,7 +384,7 @@ class SqliteCorpus(Corpus):
         row = self.db.execute("SELECT raw FROM sources WHERE file = ?", (file,)).fetchone()
         return row[0].split("\n") if row else None
 
-    def page_runs(self, file: str) -> list[list[int]]:  # (cached per connection until the next write)
+    def page_runs(self, file: str) -> list[list[Any]]:  # (cached per connection until the next write)
         key = f"pages:{file}"
         if key not in self.cache:
             row = self.db.execute("SELECT layout FROM sources WHERE file = ?", (file,)).fetchone()
