@@ -235,7 +235,7 @@ def test_identity_is_the_bytes_and_the_extractor_version(tmp_path: Path, db: Pat
         monkeypatch.setattr(pdf_reader, "EXTRACTOR", pdf_reader.EXTRACTOR + " (newer)")
         report = ingest_paths(store, [path])
         assert report.results[0].status == "replaced"
-        assert store.sources()[0]["encoding"].endswith("(newer)")
+        assert "(newer)" in store.sources()[0]["encoding"]
 
 
 @pytest.mark.skipif(not ocr.available(), reason="the OCR extra is not installed (pip install 'gongbao[ocr]')")
