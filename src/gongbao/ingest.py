@@ -13,6 +13,7 @@ import platformdirs
 
 from gongbao.model import DocumentSpan, SourceText
 from gongbao.parse.clean import clean
+from gongbao.parse.files import DEFAULT_MAX_BYTES, walk
 from gongbao.parse.read import ReadError, read_bytes, read_source
 from gongbao.pipeline import ParsedIssue, build_document, parse_source
 from gongbao.store import Corpus, IngestResult, describe_database_error, open_corpus
@@ -49,24 +50,17 @@ def sample_paths() -> list[Path]:
 
 def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given; folders walked recursively for the formats gongbao reads, in name order."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and f.suffix.lower() in INPUT_SUFFIXES and not f.name.startswith(".")
-            )
-        else:
-            out.append(p)
-    return out
+    return walk(paths, INPUT_SUFFIXES).files
 
 
-def ingest_file(store: Corpus, path: Path, warnings: list[str] | None = None) -> IngestResult:
+def ingest_file(
+    store: Corpus, path: Path, warnings: list[str] | None = None, max_bytes: int = DEFAULT_MAX_BYTES
+) -> IngestResult:
     """Read, parse and store one file; what its reader could not read is appended to `warnings`."""
-    if path.suffix.lower() in PAGED_SUFFIXES and (same := _unchanged_paged(store, path)):
+    if path.suffix.lower() in PAGED_SUFFIXES and (same := _unchanged_paged(store, path, max_bytes)):
         return same
-    source = read_source(path)
+    source = read_source(path, max_bytes)
+    source = replace(source, file=source_key(store, source.file, source.path, source.sha256))
     if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
     issue = parse_or_keep(source)
@@ -75,16 +69,35 @@ def ingest_file(store: Corpus, path: Path, warnings: list[str] | None = None) ->
     return store.ingest(issue)
 
 
-def _unchanged_paged(store: Corpus, path: Path) -> IngestResult | None:
+def _unchanged_paged(store: Corpus, path: Path, max_bytes: int) -> IngestResult | None:
     """A PDF whose bytes and extractor version are those stored is not extracted again."""
     from gongbao.parse.pdf import extractor_id
 
-    stored = store.source_identity(path.name)
-    if stored is None or stored[1] != extractor_id():
+    sha = hashlib.sha256(read_bytes(path, max_bytes)).hexdigest()
+    key = source_key(store, path.name, str(path.resolve()), sha)
+    stored = store.source_identity(key)
+    if stored is None or stored[1] != extractor_id() or stored[0] != sha:
         return None
-    if stored[0] != hashlib.sha256(read_bytes(path)).hexdigest():
-        return None
-    return store.unchanged(path.name)
+    return store.unchanged(key)
+
+
+def source_key(store: Corpus, name: str, path: str, sha256: str) -> str:
+    """The key a file is stored (and cited) under.  Its bare name, as long as no file of that name from another
+    folder is stored; then the shortest end of its path that is free (`b/issue.txt`), so that two files of one name
+    are two sources.  The key of a stored file is kept: the same path again (changed or not) replaces itself, and
+    the same bytes moved to another folder are the same source.  The first file of a name keeps its bare name, so
+    the document ids of existing databases do not change."""
+    stored = store.sources_named(name)
+    for key, stored_path, stored_sha in stored:
+        if stored_path is None or stored_path == path or stored_sha == sha256:
+            return key
+    taken = {key for key, _path, _sha in stored}
+    folders = Path(path).parent.parts
+    for n in range(len(folders) + 1):
+        key = "/".join([*folders[len(folders) - n :], name])
+        if key not in taken:
+            return key
+    return path
 
 
 def parse_or_keep(source: SourceText) -> ParsedIssue:
@@ -109,14 +122,17 @@ def parse_or_keep(source: SourceText) -> ParsedIssue:
 
 
 def ingest_paths(
-    store: Corpus, paths: Iterable[Path], progress: Callable[[Path, IngestResult | None], None] | None = None
+    store: Corpus,
+    paths: Iterable[Path],
+    progress: Callable[[Path, IngestResult | None], None] | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> BatchReport:
     report = BatchReport()
     todo = list(paths)
     for n, path in enumerate(todo):
         result = None
         try:
-            result = ingest_file(store, path, report.warnings)
+            result = ingest_file(store, path, report.warnings, max_bytes)
             report.results.append(result)
         except ReadError as e:
             report.errors.append(str(e))

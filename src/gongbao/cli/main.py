@@ -17,11 +17,12 @@ from typer.core import TyperGroup
 
 from gongbao.cli.output import OutputError, atomic_text_file, check_output_path, describe_os_error
 from gongbao.cli.terminal import SafeConsole, json_text
-from gongbao.ingest import default_db_path, expand, ingest_paths, open_reader, sample_paths
+from gongbao.ingest import INPUT_SUFFIXES, BatchReport, default_db_path, ingest_paths, open_reader, sample_paths
 from gongbao.model import Document
+from gongbao.parse.files import DEFAULT_MAX_BYTES, Walk, walk
 from gongbao.parse.pages import page_label
 from gongbao.store import Corpus, StoreError, describe_database_error, open_corpus
-from gongbao.store.backends import exists, is_server
+from gongbao.store.backends import exists, is_server, writer_lock
 
 
 class _Commands(TyperGroup):
@@ -95,39 +96,30 @@ def ingest(
     ] = None,
     db: DbOption = None,
     strict: Annotated[bool, typer.Option(hidden=True, help="(the default now: kept for old scripts)")] = False,
+    max_size: Annotated[
+        float, typer.Option("--max-size", min=0.001, help="Largest file to read, in MB (memory is about 15x this).")
+    ] = DEFAULT_MAX_BYTES / 1e6,
+    wait: Annotated[
+        float | None,
+        typer.Option(help="Seconds to wait for another ingest into the same database (default: until it ends)."),
+    ] = None,
 ) -> None:
     """Read, parse and store gazette issues; a file that fails is reported and the others still go in (the exit
     status is then 1: a batch with a file left out never looks like a success)."""
-    files = expand(paths) if paths else sample_paths()
+    found = walk(paths, INPUT_SUFFIXES) if paths else Walk(files=sample_paths())
+    files = found.files
+    target = db or default_db_path()
     try:
-        store = open_corpus(db or default_db_path())
+        with writer_lock(target, _say, wait), _open_writer(target) as store:
+            report = _ingest_batch(store, files, int(max_size * 1e6))
+    except TimeoutError as e:
+        err.print(f"[red]error:[/red] nothing ingested: {escape(str(e))} (--wait sets how long to wait)")
+        raise typer.Exit(2) from None
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
-    if damage := store.integrity(quick=True):  # writing into a damaged file would spread the damage
-        store.close()
-        for line in damage:
-            err.print(f"[red]error:[/red] {escape(store.location)}: {escape(line)}")
-        err.print(f"[red]error:[/red] {escape(store.location)}: the database is damaged; nothing was ingested")
-        raise typer.Exit(2)
-    with (
-        store,
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-        ) as bar,
-    ):
-        task = bar.add_task("ingesting", total=len(files))
-
-        def advance(path: Path, _result: object) -> None:
-            bar.update(task, advance=1, description=f"ingesting {path.name}")
-
-        report = ingest_paths(store, files, advance)
-    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {store.location}")
+    report.errors[:0] = found.skipped  # entries of a folder not taken: each named, and counted as not ingested
+    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {target}")
     for r in report.results:
         table.add_row(escape(r.file), r.status, str(r.documents), str(r.laws), str(r.articles))
     if report.results:
@@ -141,8 +133,41 @@ def ingest(
             f"[red]ingest stopped:[/red] {escape(report.stopped)}; {report.not_attempted} more files not attempted"
         )
     if report.errors:
-        err.print(f"{len(report.errors) + report.not_attempted} of {len(files)} files not ingested")
+        total = len(files) + len(found.skipped)
+        err.print(f"{len(report.errors) + report.not_attempted} of {total} files not ingested")
         raise typer.Exit(1)
+
+
+def _say(message: str) -> None:
+    err.print(escape(message))
+
+
+def _open_writer(target: str | Path) -> Corpus:
+    """The database opened for writing, after SQLite's quick_check: writing into a damaged file would spread the
+    damage (StoreError with every finding)."""
+    store = open_corpus(target)
+    if damage := store.integrity(quick=True):
+        store.close()
+        found = "; ".join(damage[:5])
+        raise StoreError(f"{target}: the database is damaged ({found}); nothing was ingested")
+    return store
+
+
+def _ingest_batch(store: Corpus, files: list[Path], max_bytes: int) -> BatchReport:
+    with Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("ingesting", total=len(files))
+
+        def advance(path: Path, _result: object) -> None:
+            bar.update(task, advance=1, description=f"ingesting {escape(path.name)}")
+
+        return ingest_paths(store, files, advance, max_bytes=max_bytes)
 
 
 @app.command()

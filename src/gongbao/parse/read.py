@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from gongbao.model import SourceText
+from gongbao.parse.files import DEFAULT_MAX_BYTES, NotReadable, regular_bytes
 
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8-sig"),
@@ -51,8 +52,33 @@ def decode(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> tuple[str, 
             continue
         if _looks_binary(text):
             raise ReadError(path, "binary file (mostly control characters), not a text gazette")
+        if encoding == "gb18030" and looks_big5(data, text):
+            raise ReadError(
+                path,
+                "looks like Big5 (traditional Chinese), which gongbao does not read; convert it to UTF-8 first "
+                "(iconv -f BIG5 -t UTF-8)",
+            )
         return text, encoding
     raise ReadError(path, "cannot decode: not UTF-8, UTF-16 (with BOM) or GB18030/GBK")
+
+
+def looks_big5(data: bytes, gb_text: str) -> bool:
+    """Whether bytes that decode as GB18030 are really Big5.  The two share their byte ranges, so Big5 text read as
+    GB18030 is valid but wrong: its characters fall outside the 6763 common hanzi of GB2312 (lead byte 0xB0–0xF7,
+    trail 0xA1–0xFE), where well over 90% of the characters of a real GB text lie, and less than half of a Big5
+    text's do.  Only a text that is also valid Big5 (cp950) is called Big5."""
+    pairs = [ch.encode("gb18030") for ch in gb_text[:100_000] if ord(ch) > 0x7F]  # a sample says it
+    double = [b for b in pairs if len(b) == 2]
+    if len(double) < 20:  # too little to tell
+        return False
+    common = sum(0xB0 <= b[0] <= 0xF7 and 0xA1 <= b[1] <= 0xFE for b in double)
+    if common / len(double) >= 0.6:
+        return False
+    try:
+        data.decode("cp950")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 # the control characters (Unicode category Cc) a text file does not contain
@@ -75,19 +101,19 @@ def split_lines(text: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def read_bytes(p: Path) -> bytes:
+def read_bytes(p: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most `max_bytes` (a FIFO, a device or a folder is refused before it is
+    opened, so a read never blocks or runs without end: see parse/files.py)."""
     try:
-        return p.read_bytes()
-    except IsADirectoryError:
-        raise ReadError(p, "is a directory, not a file") from None
-    except OSError as e:
-        raise ReadError(p, f"cannot read: {e.strerror or e}") from None
+        return regular_bytes(p, max_bytes)
+    except NotReadable as e:
+        raise ReadError(p, str(e)) from None
 
 
-def read_source(path: str | os.PathLike[str]) -> SourceText:
+def read_source(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> SourceText:
     """A gazette file of any supported format as lines: text files decoded, PDFs extracted page by page."""
     p = Path(path)
-    data = read_bytes(p)
+    data = read_bytes(p, max_bytes)
     suffix = p.suffix.lower()
     if suffix == ".pdf" or data.startswith(b"%PDF-"):
         return _read_pdf(p, data)

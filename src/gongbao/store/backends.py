@@ -3,7 +3,11 @@ else the path of an embedded SQLite file."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from pathlib import Path
 
 from gongbao.store.corpus import Corpus, StoreError
 
@@ -38,3 +42,20 @@ def describe_database_error(e: BaseException) -> str | None:
     from gongbao.store.sqlite.store import describe_error
 
     return describe_error(e)
+
+
+def writer_lock(
+    target: str | os.PathLike[str], notify: Callable[[str], None], timeout_s: float | None = None
+) -> AbstractContextManager[None]:
+    """Held by an ingest for its whole batch, so that writers queue instead of failing on a lock: for an SQLite
+    file, an advisory lock beside it (store/sqlite/writers.py); a PostgreSQL server queues its writers itself."""
+    if is_server(target):
+        return contextlib.nullcontext()
+    from gongbao.store.sqlite.writers import exclusive_writer
+
+    path = Path(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"{path}: cannot create the database's folder ({e.strerror})") from None
+    return exclusive_writer(path, notify, timeout_s)

@@ -105,6 +105,15 @@ class Corpus(ABC):
         """(sha256 of the bytes, encoding or extractor) of the stored version of `file`, or None: the same bytes
         read by another extractor version are a changed source."""
 
+    def sources_named(self, name: str) -> list[tuple[str, str | None, str]]:
+        """(key, path, sha256) of the stored sources whose file name is `name`: keyed `name` itself or a path
+        ending in it (`b/issue.txt`).  Path None: a backend that does not keep it (then the name alone is the
+        identity, as before two folders could hold the same name)."""
+        suffix = "/" + name
+        return [
+            (s["file"], None, s["sha256"]) for s in self.sources() if s["file"] == name or s["file"].endswith(suffix)
+        ]
+
     @abstractmethod
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""

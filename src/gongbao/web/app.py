@@ -538,7 +538,7 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
             return JSONBody(pool.remember(store, "sources", lambda: pages.sources_data(store)))
 
     @app.get(
-        "/api/sources/{file}",
+        "/api/sources/{file:path}",
         tags=tags,
         response_model=schemas.SourceView,
         responses=ERRORS,
@@ -707,7 +707,7 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         return HTMLResponse(html)
 
     @app.get(
-        "/source/{file}.json",
+        "/source/{file:path}.json",
         tags=tags,
         response_model=schemas.SourceView,
         responses=ERRORS,
@@ -721,7 +721,7 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         return JSONBody(data)
 
     @app.get(
-        "/source/{file}",
+        "/source/{file:path}",
         tags=tags,
         response_class=HTMLResponse,
         responses=HTML_ERRORS,

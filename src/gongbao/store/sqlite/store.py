@@ -267,6 +267,14 @@ class SqliteCorpus(Corpus):
         row = self.db.execute("SELECT sha256, encoding FROM sources WHERE file = ?", (file,)).fetchone()
         return (row[0], row[1]) if row else None
 
+    def sources_named(self, name: str) -> list[tuple[str, str | None, str]]:
+        rows = self.db.execute(
+            "SELECT file, path, sha256 FROM sources WHERE file = ?1 OR substr(file, -length(?1) - 1) = '/' || ?1 "
+            "ORDER BY length(file), file",
+            (name,),
+        )
+        return [tuple(r) for r in rows]
+
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""
         docs, laws, articles = self.db.execute(
