@@ -43,13 +43,14 @@ def serve(db: Path) -> Iterator[str]:
     """The gongbao app over `db`, served by uvicorn on a free 127.0.0.1 port; yields the base URL."""
     import uvicorn
 
+    from gongbao.web import server as web_server
     from gongbao.web.app import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(db), access_log=False, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(web_server.config(create_app(db), "127.0.0.1", port, lifespan="on"))  # as `gongbao serve`
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -486,8 +486,7 @@ def serve(
     """Serve the web pages and the HTTP API (read-only) over the database; one log line per request."""
     import logging
 
-    import uvicorn  # the web stack is imported only here, so that the other commands start fast
-
+    from gongbao.web import server  # the web stack is imported only here, so that the other commands start fast
     from gongbao.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -499,8 +498,7 @@ def serve(
         raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
     err.print(f"gongbao: serving {escape(str(db or default_db_path()))} at http://{shown}:{port}/  (Ctrl-C stops)")
-    # uvicorn's own access log is off: the app logs one line per request itself
-    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning")
+    server.run(web_app, host=host, port=port)  # uvicorn with bounded request heads; the app logs each request
 
 
 def main() -> None:

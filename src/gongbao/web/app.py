@@ -28,7 +28,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
@@ -36,6 +36,7 @@ from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
@@ -178,6 +179,8 @@ class Guard:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers[name] = value
+                if "location" in headers:  # a redirect of the framework's (trailing slash) names the Host it got
+                    headers["location"] = _relative(headers["location"])
             elif method == "HEAD" and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
@@ -193,6 +196,14 @@ class Guard:
                 status or 500,
                 (time.perf_counter() - start) * 1000,
             )
+
+
+def _relative(location: str) -> str:
+    """A redirect target as a path on this server: the scheme and host are dropped, so that a Host header sent by
+    the client is never echoed back into a Location (and a path like //evil.example cannot leave the site)."""
+    parts = urlsplit(location)
+    path = "/" + parts.path.lstrip("/")
+    return path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def _loggable(scope: Scope) -> str:
@@ -229,7 +240,9 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status_code == 404:
             return _error(request, 404, "not_found", str(exc.detail) if exc.detail != "Not Found" else "没有这个地址")
         if exc.status_code == 405:
-            return _error(request, 405, "method_not_allowed", "method not allowed (the API is read-only: use GET)")
+            response = _error(request, 405, "method_not_allowed", "method not allowed (the API is read-only: use GET)")
+            response.headers["allow"] = (exc.headers or {}).get("Allow", "GET, HEAD")
+            return response
         return _error(request, exc.status_code, "http_error", str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
@@ -276,6 +289,7 @@ HighlightQ = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description
 DocId = Annotated[str, PathParam(max_length=64, description="Document id, e.g. 2fcd77998da3.")]
 ProvisionId = Annotated[str, PathParam(max_length=200, description="Provision id, e.g. chp_2__art_19.")]
 FileName = Annotated[str, PathParam(max_length=200, description="Name of an ingested source file.")]
+StartQ = Annotated[int | None, Query(ge=1, le=10_000_000, description="First line of the part of the file shown.")]
 LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", description="Lines to mark: 120 or 120-130.")]
 
 
@@ -286,7 +300,22 @@ StatusQ = Annotated[
         description="Status today: " + ", ".join(STATUSES) + " (texts without force of their own have none).",
     ),
 ]
-AsOfQ = Annotated[date | None, Query(description="The day to judge on (YYYY-MM-DD; default today).")]
+
+
+def _iso_day(value: object) -> object:
+    """A day written YYYY-MM-DD, nothing else: pydantic alone would read as_of=0 as 1970-01-01 (a Unix time)."""
+    if value is None or isinstance(value, date):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError("a day written YYYY-MM-DD, e.g. 2024-01-01")
+
+
+AsOfQ = Annotated[
+    date | None,
+    BeforeValidator(_iso_day),
+    Query(description="The day to judge on (YYYY-MM-DD; default today)."),
+]
 AgencyQ = Annotated[
     str | None,
     Query(max_length=60, description="An agency (省生态环境厅, 山西省生态环境厅) or an official."),
@@ -711,11 +740,14 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         tags=tags,
         response_model=schemas.SourceView,
         responses=ERRORS,
-        summary="JSON twin of the source view (with ?lines=, only those lines)",
+        summary=f"JSON twin of the source view: ?lines= those lines, else {MAX_SOURCE_LINES} lines from ?start=",
     )
-    def source_json(file: FileName, lines: LinesQ = None) -> Response:
+    def source_json(file: FileName, lines: LinesQ = None, start: StartQ = None) -> Response:
+        selected = pages.parse_line_range(lines)
+        window = selected if selected and start is None else pages.source_window(None, start, MAX_SOURCE_LINES)
+        window = (window[0], min(window[1], window[0] + MAX_SOURCE_LINES - 1))
         with pool.store() as store:
-            data = pages.source_data(store, file, pages.parse_line_range(lines))
+            data = pages.source_data(store, file, window)
         if data is None:
             raise _not_found(f"no ingested source file named {file!r}")
         return JSONBody(data)
@@ -727,16 +759,18 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         responses=HTML_ERRORS,
         summary="The original text of an ingested gazette file, numbered lines (#L120), ?lines=120-130 marked",
     )
-    def source_page(request: Request, file: FileName, lines: LinesQ = None) -> Response:
+    def source_page(request: Request, file: FileName, lines: LinesQ = None, start: StartQ = None) -> Response:
+        selected = pages.parse_line_range(lines)
+        window = pages.source_window(selected, start, pages.SOURCE_PAGE_LINES)
         with pool.store() as store:
-            data = pages.source_data(store, file)
+            data = pages.source_data(store, file, window)
         if data is None:
             raise _not_found(f"没有名为「{file}」的已收录公报文件")
-        selected = pages.parse_line_range(lines)
         html = render.render(
             "source.html",
             src=data,
             selected=selected,
+            window=pages.window_links(data, window),
             lines_html=render.source_lines_html(data, selected),
             json_url=_twin(request),
             q="",

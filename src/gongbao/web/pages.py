@@ -19,6 +19,8 @@ from gongbao.store import Corpus
 MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
 MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only the first 200 characters)
 MAX_SOURCE_LINES = 5000  # lines of a source returned by one API call
+SOURCE_PAGE_LINES = 1000  # lines of a source on one page (a 30 MB gazette has 300 000)
+SOURCE_CONTEXT = 50  # lines shown before a marked range
 # provisions whose text holds the text of their children (an article holds its 款, a 款 its 项 …)
 _CONTAINING = ("article", "paragraph", "item", "subitem")
 _STRUCTURE = ("part", "chapter", "section")
@@ -450,6 +452,29 @@ def parse_line_range(text: str | None) -> tuple[int, int] | None:
         return None
     a, b = int(m.group(1)), int(m.group(2) or m.group(1))
     return (min(a, b), max(a, b)) if a >= 1 else None
+
+
+def source_window(selected: tuple[int, int] | None, start: int | None, size: int) -> tuple[int, int]:
+    """The lines of a source to show: from `start`, else around the marked range (a little before it, as much of it
+    as fits), else from the top; at most `size` lines."""
+    if start is None and selected:
+        first = max(1, selected[0] - SOURCE_CONTEXT)
+        return first, max(first, min(selected[1] + SOURCE_CONTEXT, first + size - 1))
+    first = start or 1
+    return first, first + size - 1
+
+
+def window_links(data: dict[str, Any], window: tuple[int, int]) -> dict[str, Any]:
+    """Where the shown part of a source is in the file, and the links to the parts before and after it."""
+    first, last = window[0], min(window[1], data["line_count"])
+    size = window[1] - window[0] + 1
+    before = max(1, first - size)
+    return {
+        "first": first,
+        "last": last,
+        "previous": source_url(data["file"]) + f"?start={before}" if first > 1 else None,
+        "next": source_url(data["file"]) + f"?start={last + 1}" if last < data["line_count"] else None,
+    }
 
 
 def source_data(store: Corpus, file: str, lines: tuple[int, int] | None = None) -> dict[str, Any] | None:

@@ -252,12 +252,14 @@ def _render_body(roots: list[Node], hl: Callable[[str | None], Markup]) -> Marku
 
 def source_lines_html(data: dict[str, Any], selected: tuple[int, int] | None) -> Markup:
     """The numbered lines of a source file, each with an id (L120) to link to, the selected range marked."""
-    lines = _sources.get((data["file"], data["sha256"]), lambda: _render_source_lines(data))
+    first = data["lines"][0]["n"] if data["lines"] else 1
+    key = (data["file"], data["sha256"], first, len(data["lines"]))  # one window of the file (pages.source_window)
+    lines = _sources.get(key, lambda: _render_source_lines(data))
     if selected:
         lines = list(lines)
-        for n in range(selected[0], min(selected[1], len(lines)) + 1):
+        for n in range(max(selected[0], first), min(selected[1], first + len(lines) - 1) + 1):
             # str.replace: Markup.replace would escape the replacement as if it were text
-            lines[n - 1] = Markup(str(lines[n - 1]).replace('class="ln', 'class="ln sel', 1))
+            lines[n - first] = Markup(str(lines[n - first]).replace('class="ln', 'class="ln sel', 1))
     return Markup("").join(lines)
 
 
