@@ -16,6 +16,7 @@ from lxml import etree
 
 from gongbao.export import document_file
 from gongbao.export.akn import AKN_NS, to_akn, work_of
+from gongbao.export.docx import to_docx as document_docx
 from gongbao.export.feed import FeedInfo, to_atom
 from gongbao.export.markdown import to_markdown, to_text
 from gongbao.export.tables import DUTY_FIELDS, to_csv
@@ -124,12 +125,20 @@ def test_citations_are_refs_to_the_cited_work_or_to_the_own_provision(corpus, do
     assert (ref.get("href"), ref.text) == ("#art_1", "第一条")
 
 
-def test_text_with_markup_characters_stays_text_in_the_xml(schema) -> None:
-    doc = Document("d", "关于<script>&“测试”的通知", "通知", None, None, {}, Source("t.txt", "", 1, 2))
-    doc.provisions = [Provision("p_1", "block", None, "", "a < b && c > d ]]>", None, 2, 2)]
+def test_text_with_markup_or_control_characters_stays_text_in_every_xml_format(schema) -> None:
+    doc = Document("d", "关于<script>&“测试”的通知\x1b[31m", "通知", "机关\x00", None, {"issued": "2022-01-01"},
+                   Source("t.txt", "", 1, 3))  # fmt: skip
+    doc.provisions = [Provision("p_1", "block", None, "", "a < b && c > d ]]>", None, 2, 2),
+                      Provision("p_2", "block", None, "", "damaged\x07 text\ud800", None, 3, 3)]  # fmt: skip
     tree = etree.fromstring(to_akn(doc))
     assert schema.validate(tree), schema.error_log
     assert "".join(tree.find(".//a:hcontainer[@eId='p_1']", NS).itertext()).strip() == "a < b && c > d ]]>"
+    assert "".join(tree.find(".//a:hcontainer[@eId='p_2']", NS).itertext()).strip() == "damaged\ufffd text\ufffd"
+    word = docx.Document(io.BytesIO(document_docx(doc)))
+    assert any("damaged\ufffd text" in p.text for p in word.paragraphs)
+    info = FeedInfo("新\x1b文件", "http://example.org/feeds/documents.atom", "http://example.org/documents")
+    parsed = feedparser.parse(to_atom([doc], info, lambda d: f"http://example.org/documents/{d.id}"))
+    assert not parsed.bozo and parsed.entries[0].title.startswith("关于<script>&")
 
 
 def test_the_word_file_opens_and_holds_every_article(corpus, documents) -> None:
@@ -213,3 +222,29 @@ def test_cli_exports_a_law_and_the_overdue_duties(cli, samples_db: Path, tmp_pat
     assert dated == sorted(dated) and all("2023-01-01" <= d <= "2023-12-31" for d in dated)
     bad = cli("show", "山西省消费者权益保护条例", "--format", "pdf", "--db", str(samples_db))
     assert bad.exit_code == 2 and "unknown format" in bad.output
+
+
+def test_the_document_page_offers_downloads_and_feeds_answer_a_query(samples_db: Path, documents, schema) -> None:
+    from starlette.testclient import TestClient
+
+    from gongbao.web.app import create_app
+
+    law = next(d for d in documents if d.title == "山西省消费者权益保护条例")
+    with TestClient(create_app(samples_db)) as client:
+        page = client.get(f"/documents/{law.id}")
+        assert f"/documents/{law.id}/export?format=docx" in page.text
+        assert "gongbao 文档 " + law.id in page.text  # the citation block the print stylesheet keeps
+        akn = client.get(f"/documents/{law.id}/export", params={"format": "akn"})
+        assert akn.status_code == 200 and akn.headers["content-type"].startswith("application/akn+xml")
+        assert "attachment" in akn.headers["content-disposition"]
+        assert schema.validate(etree.fromstring(akn.content))
+        word = client.get(f"/documents/{law.id}/export", params={"format": "docx"})
+        assert docx.Document(io.BytesIO(word.content)).paragraphs[0].text == law.title
+        assert client.get("/documents/nosuchdoc/export").status_code == 404
+        assert client.get(f"/documents/{law.id}/export", params={"format": "pdf"}).status_code == 422
+        feed = feedparser.parse(client.get("/feeds/documents.atom", params={"q": "生态环境", "issuer": "山西"}).content)
+        assert not feed.bozo and feed.entries
+        assert all("山西" in e.title or "山西" in e.author for e in feed.entries)
+        newest = feedparser.parse(client.get("/feeds/documents.atom").content)
+        dates = [e.updated for e in newest.entries]
+        assert dates == sorted(dates, reverse=True) and len(newest.entries) == 50

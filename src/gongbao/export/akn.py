@@ -19,6 +19,7 @@ from typing import Any
 
 from lxml import etree
 
+from gongbao.export.citation import xml_safe, xml_safe_document
 from gongbao.link.agencies import region_of
 from gongbao.link.status import period_start
 from gongbao.model import Document, Provision
@@ -76,6 +77,7 @@ def to_akn(
 ) -> bytes:
     """The document as AKN XML (UTF-8, with declaration).  `cited_work(document_id)` gives the work URI of a cited
     document in the corpus (None: not known); `status` is Status.to_dict() on the export day; `level` the 效力级别."""
+    doc = xml_safe_document(doc)
     work = work_of(doc)
     act = doc.has_articles
     root = etree.Element(_A + "akomaNtoso", nsmap={None: AKN_NS})
@@ -153,7 +155,7 @@ def _meta(top, doc: Document, work: Work, status, level, generated: date) -> Non
     etree.SubElement(gb, f"{{{GB_NS}}}source", file=src.file, sha256=src.sha256, start_line=str(src.start_line),
                      end_line=str(src.end_line))  # fmt: skip
     if status:
-        etree.SubElement(gb, f"{{{GB_NS}}}status", **{k: str(v) for k, v in status.items() if v is not None})
+        etree.SubElement(gb, f"{{{GB_NS}}}status", **{k: xml_safe(str(v)) for k, v in status.items() if v is not None})
 
 
 def _event_type(kind: str) -> str:

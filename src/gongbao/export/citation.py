@@ -3,6 +3,8 @@ what the text is, who issued it, when, and where in which source it was read (pu
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 from gongbao.model import Document
@@ -51,3 +53,27 @@ def citation(doc: Document) -> str:
 def _zh_date(iso: str) -> str:
     y, m, d = iso.split("-")
     return f"{int(y)}年{int(m)}月{int(d)}日"
+
+
+# characters XML 1.0 cannot hold (C0 controls other than tab, newline and return; surrogates; U+FFFE/U+FFFF):
+# a damaged source may print them, an XML or Word export shows U+FFFD in their place
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def xml_safe_document(doc: Document) -> Document:
+    """A copy of the document whose every string an XML-based format writes is XML-compatible."""
+
+    def clean(value: Any) -> Any:
+        return xml_safe(value) if isinstance(value, str) else value
+
+    provisions = [
+        replace(p, label=clean(p.label), text=clean(p.text), heading=clean(p.heading)) for p in doc.provisions
+    ]
+    references = [{k: clean(v) for k, v in r.items()} for r in doc.references]
+    return replace(doc, title=clean(doc.title), inner_title=clean(doc.inner_title), doc_type=clean(doc.doc_type),
+                   issuer=clean(doc.issuer), doc_number=clean(doc.doc_number), provisions=provisions,
+                   references=references, source=replace(doc.source, file=clean(doc.source.file)))  # fmt: skip

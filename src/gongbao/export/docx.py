@@ -10,7 +10,7 @@ from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from gongbao.export.citation import citation, metadata_rows
+from gongbao.export.citation import citation, metadata_rows, xml_safe, xml_safe_document
 from gongbao.export.markdown import OUTLINE_KINDS, lines_before_items
 from gongbao.model import Document
 
@@ -18,6 +18,7 @@ _FONT = "SimSun"  # a font Word has for Chinese text; the east-Asian font must b
 
 
 def to_docx(doc: Document, status: dict[str, Any] | None = None, level: str | None = None) -> bytes:
+    doc = xml_safe_document(doc)  # a .docx is XML inside
     word = WordDocument()
     _east_asian_font(word)
     word.core_properties.title = doc.title
@@ -28,7 +29,7 @@ def to_docx(doc: Document, status: dict[str, Any] | None = None, level: str | No
     table = word.add_table(rows=len(rows), cols=2)
     table.style = "Table Grid"
     for row, (label, value) in zip(table.rows, rows, strict=True):
-        row.cells[0].text, row.cells[1].text = label, value
+        row.cells[0].text, row.cells[1].text = label, xml_safe(value)
     depth: dict[str, int] = {}
     has_paragraphs = {p.parent for p in doc.provisions if p.kind == "paragraph"}
     first_of: dict[str, Any] = {}

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from lxml import etree
 
-from gongbao.export.citation import citation
+from gongbao.export.citation import citation, xml_safe, xml_safe_document
 from gongbao.model import Document
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -49,12 +49,12 @@ def to_atom(
     _text(feed, "id", info.self_url)
     _text(feed, "title", info.title)
     _text(feed, "updated", _rfc3339(max(times) if times else now))
-    etree.SubElement(feed, _A + "link", rel="self", type="application/atom+xml", href=info.self_url)
+    etree.SubElement(feed, _A + "link", rel="self", type="application/atom+xml", href=xml_safe(info.self_url))
     etree.SubElement(feed, _A + "link", rel="alternate", type="text/html", href=info.site_url)
     _text(etree.SubElement(feed, _A + "author"), "name", info.author)
     _text(feed, "generator", "gongbao")
     for doc in docs:
-        _entry(feed, doc, page_url(doc), level_of(doc), now)
+        _entry(feed, xml_safe_document(doc), page_url(doc), level_of(doc), now)
     return etree.tostring(feed, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -70,13 +70,14 @@ def _entry(feed, doc: Document, url: str, level: str | None, now: datetime) -> N
     _text(etree.SubElement(entry, _A + "author"), "name", doc.issuer or "未载明")
     for term, scheme in ((doc.doc_type, "文种"), (level, "效力级别")):
         if term:
+            term = xml_safe(term)
             etree.SubElement(entry, _A + "category", term=term, label=term, scheme=f"urn:gongbao:{scheme}")
     _text(entry, "summary", citation(doc)).set("type", "text")
 
 
 def _text(parent, tag: str, value: str):
     el = etree.SubElement(parent, _A + tag)
-    el.text = value
+    el.text = xml_safe(value)
     return el
 
 

@@ -48,6 +48,7 @@ from gongbao.link.status import STATUSES
 from gongbao.store import Corpus, StoreError, open_corpus
 from gongbao.store.backends import exists
 from gongbao.web import graph, pages, render, schemas
+from gongbao.web.exports import add_export_routes
 from gongbao.web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
 
 log = logging.getLogger("gongbao.web")
@@ -373,6 +374,7 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     static = resources.files("gongbao") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
     _api_routes(app, pool)
+    add_export_routes(app, pool)  # /documents/{id}/export, /feeds/…: before the pages' /documents/{id}
     _page_routes(app, pool)
     _docs_route(app)
     return app
