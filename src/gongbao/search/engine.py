@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gongbao.model import Probe, SearchFilters
-from gongbao.search import citation, rank
+from gongbao.search import citation, rank, titles
 from gongbao.search.present import Hit, hit, label_path
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
@@ -31,6 +31,8 @@ CANDIDATES = 200
 ALL_TERMS_UP_TO = 4  # a question with more words than this is searched for any of them (ranking sorts it out)
 RETRIEVAL_BUDGET = 0.5  # the OR query fetches from at most about this share of the units …
 MAX_RETRIEVING = 8  # … with at most this many terms; the others only rank
+TITLE_DOCUMENTS = 5  # the documents whose titles fit the question best …
+TITLE_FLOOR = 0.2  # … and fit at least this share of it give candidates of their own
 
 __all__ = ["MAX_QUERY_CHARS", "Analysis", "Filters", "Hit", "SearchResult", "analyze", "label_path", "search"]
 
@@ -104,13 +106,13 @@ def _lookup(store: Store, query: str) -> _Lookup:
     out = _Lookup()
     if cited is None:
         return out
-    titles = store.titles()
-    docs = citation.resolve(cited, titles)[:3]
+    rows = store.titles()
+    docs = citation.resolve(cited, rows)[:3]
     named = cited.quoted or cited.article is not None or cited.doc_number is not None
     if not docs:
         if named:
             what = cited.doc_number or f"《{cited.name}》"
-            out.suggestions = citation.closest(cited.name, titles) if cited.name else []
+            out.suggestions = citation.closest(cited.name, rows) if cited.name else []
             out.notes.append(
                 f"语料库中没有{what}" + ("；相近的标题：" + "、".join(out.suggestions) if out.suggestions else "")
             )
@@ -157,12 +159,20 @@ def candidates(
     evaluation script also fits weights on)."""
     n_units = store.unit_count()
     idf = _idfs(store, analysis.terms, n_units)
+    fit = titles.title_fit(analysis, idf, store.titles())
     found = _retrieve(store, analysis.terms, idf, n_units, filters)
+    # the laws whose titles fit the question best: their matching units are candidates whatever BM25 says
+    docs = titles.best_documents(fit, TITLE_DOCUMENTS, TITLE_FLOOR)
+    terms = tuple(_searchable(t) for t in analysis.terms if _searchable(t))
+    if docs and terms:
+        for key, relevance in store.candidates(Probe(any_of=terms, documents=tuple(docs)), filters, CANDIDATES).items():
+            found.setdefault(key, relevance)
     units = store.units(found)
     repealed = store.repealed(u["document_id"] for u in units)
     for u in units:
         u["bm25"] = found[u["rowid"]]
         u["superseded"] = u["document_id"] in repealed
+        u["title_fit"] = fit.get(u["document_id"], 0.0)
     return idf, units, rank.features(analysis, idf, units)
 
 

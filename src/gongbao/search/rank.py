@@ -15,6 +15,10 @@ Features (FEATURES, in this order):
   explains    the unit is a paragraph of a report or explanation about a text
   long        log of how much longer than 300 characters the unit is (of two alike, the shorter is more precise)
   superseded  another text in the corpus repeals the document
+  title_fit   the share of the question's character pairs the document's title holds (search/titles.py)
+  inner_cover cover counting only the terms the document's title lacks: the title's words find the law, the
+              others its article (an article that repeats the title — 《X》同时废止 — says nothing more)
+  answer_near a sentence of the unit holds both what the question asks for and one of its words the title lacks
 """
 
 from __future__ import annotations
@@ -41,7 +45,14 @@ FEATURES = (
     "explains",
     "long",
     "superseded",
+    "title_fit",
+    "inner_cover",
+    "answer_near",
 )
+# Weights the questions cannot inform (few name a text in 《》, none asks for a repealed one): set by the rule they
+# stand for (a text in force before the one it replaced, when both match alike), not fitted.
+FIXED = frozenset({"named", "superseded"})
+_SENTENCE = re.compile(r"[^。；！？\n]+")
 _ASCII_UPPER = re.compile(r"[A-Z]")
 _EXPLAINS = re.compile(r"说明$|审议|报告$|意见$|纪要$|议程$")
 
@@ -103,6 +114,12 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
                 spots.append(pos)
         unit["_matched"] = matched
         covered = sum(w * x for (w, _a), x in zip(lowered, matched, strict=True)) / total
+        inner, inner_total, untitled = 0.0, 0.0, []
+        for t, in_title, found in zip(terms, titles[doc][1], matched, strict=True):
+            if not in_title:
+                untitled.append(t)
+                inner_total += t.weight * idf[t.text]
+                inner += t.weight * idf[t.text] * bool(found)
         chars = sum(w for c, w in char_weight.items() if c in body) / char_total
         rows.append(
             [
@@ -118,10 +135,24 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
                 float(bool(_EXPLAINS.search(unit["doc_type"] or "")) and unit["kind"] != "article"),
                 math.log(len(unit["body"]) / 300) if len(unit["body"]) > 300 else 0.0,
                 float(bool(unit.get("superseded"))),
+                unit.get("title_fit", 0.0),
+                inner / (inner_total or 1.0),
+                _answer_near(unit["body"], wanted, untitled),
             ]
         )
     _doc_cover(units, rows, titles, lowered, total)
     return rows
+
+
+def _answer_near(body: str, wanted: list[re.Pattern[str]], terms: list) -> float:
+    """1 when one sentence holds an answer of the kind asked for and a word of the question the title lacks."""
+    if not wanted or not terms:
+        return 0.0
+    for sentence in _SENTENCE.findall(body):
+        low = _lower(sentence)
+        if any(p.search(sentence) for p in wanted) and any(a.lower() in low for t in terms for a in t.alternatives):
+            return 1.0
+    return 0.0
 
 
 def _doc_cover(units, rows, titles, lowered, total) -> None:
