@@ -68,13 +68,29 @@ def build(cache: Path, rebuild: bool) -> dict[str, Path]:
     }
     gongbao = str(ROOT / ".venv" / "bin" / "gongbao")
     for name, db in dbs.items():
-        if rebuild and db.exists():
+        if db.exists() and (rebuild or not _current(db)):
             db.unlink()
         if not db.exists():
             print(f"ingesting {len(inputs[name])} files into {db}", file=sys.stderr)
             cmd = [gongbao, "ingest", *map(str, inputs[name]), "--db", str(db)]
-            subprocess.run(cmd, check=True, capture_output=True)
+            done = subprocess.run(cmd, capture_output=True, text=True)
+            errors = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if line.startswith("error")]
+            if errors:  # a file the parser rejects is reported by ingest, as the scoreboard counts it
+                print(f"{len(errors)} files with an error line, e.g. {errors[0][:160]}", file=sys.stderr)
+            if not db.exists():
+                sys.exit(f"ingest into {db} failed: {done.stderr[-400:]}")
     return dbs
+
+
+def _current(db: Path) -> bool:
+    """The database opens read-only with this version of the code (no schema upgrade pending)."""
+    from gongbao.store import Store, StoreError
+
+    try:
+        Store(db, readonly=True).close()
+    except StoreError:
+        return False
+    return True
 
 
 def first_correct(hits: Sequence[dict], q: dict) -> int | None:

@@ -442,15 +442,21 @@ def search_command(
         bool | None, typer.Option("--laws/--no-laws", help="Only texts with (or without) articles.")
     ] = None,
     collapse: Annotated[bool, typer.Option(help="At most one hit per document.")] = False,
+    in_force: Annotated[bool, typer.Option("--in-force", help="Only texts in force on the day (--as-of).")] = False,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="The day validity is judged on (YYYY-MM-DD; default today).")
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Find the provisions that answer a query, best first, with citation, snippet and source lines."""
+    """Find the provisions that answer a query, best first, with citation, snippet, validity and source lines."""
+    from gongbao.cli.graph import _as_of
     from gongbao.search.engine import Filters, search
 
     first, last = _year_range(year)
     filters = Filters(doc_type=doc_type, issuer=issuer, year_from=first, year_to=last, file=file, has_articles=laws)
+    day = _as_of(as_of)
     with _open(db) as store:
-        result = search(store, query, limit=limit, filters=filters, collapse=collapse)
+        result = search(store, query, limit=limit, filters=filters, collapse=collapse, in_force=in_force, as_of=day)
     if as_json:
         print(json_text([h.to_dict() for h in result.hits], indent=1))
         for note in result.notes:
@@ -467,7 +473,8 @@ def search_command(
         snippet = re.sub(
             r"\*\*(.+?)\*\*", lambda m: f"[bold yellow]{escape(m.group(1))}[/bold yellow]", escape(h.snippet)
         )
-        out.print(f"[bold]{n}. {escape(cite)}[/bold]  [dim]{escape(h.doc_type or '')} {h.date or ''}[/dim]")
+        status = f"  [cyan]{escape(h.status)}[/cyan]" if h.status else ""
+        out.print(f"[bold]{n}. {escape(cite)}[/bold]{status}  [dim]{escape(h.doc_type or '')} {h.date or ''}[/dim]")
         out.print(f"   {snippet}")
         out.print(
             f"   [dim]{escape(h.source['file'])}:{h.source['start_line']}-{h.source['end_line']}"

@@ -16,11 +16,13 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
+from gongbao.link.status import Status
 from gongbao.model import Probe, SearchFilters
 from gongbao.search import citation, rank, titles
-from gongbao.search.present import Hit, hit, label_path
+from gongbao.search.present import Hit, hit, label_path, status_words
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
 from gongbao.store.sqlite.index import gram_phrases
@@ -33,6 +35,8 @@ RETRIEVAL_BUDGET = 0.5  # the OR query fetches from at most about this share of 
 MAX_RETRIEVING = 8  # … with at most this many terms; the others only rank
 TITLE_DOCUMENTS = 5  # the documents whose titles fit the question best …
 TITLE_FLOOR = 0.2  # … and fit at least this share of it give candidates of their own
+WEAK_MATCH = 0.5  # the best hit holds less than half the weight of the question's words: say the answer is weak
+IN_FORCE = frozenset({"现行有效", "已被修改", "部分失效"})
 
 __all__ = ["MAX_QUERY_CHARS", "Analysis", "Filters", "Hit", "SearchResult", "analyze", "label_path", "search"]
 
@@ -47,6 +51,7 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # doc_type/issuer/year/file → value → count
     cited: dict[str, Any] | None = None  # the text (and provision) the query names, when it names one
     suggestions: list[str] = field(default_factory=list)  # titles closest to a named text the corpus lacks
+    weak: bool = False  # no unit holds most of the question: the hits are the nearest, not answers
 
 
 def search(
@@ -56,8 +61,12 @@ def search(
     offset: int = 0,
     filters: Filters | None = None,
     collapse: bool = False,
+    in_force: bool = False,
+    as_of: date | None = None,
 ) -> SearchResult:
-    """Provisions answering `query`, best first.  Never raises on odd input: bad queries give no hits and a note."""
+    """Provisions answering `query`, best first.  Never raises on odd input: bad queries give no hits and a note.
+    `in_force`: only texts in force on `as_of` (default today: 现行有效, 已修改, 部分失效); every hit carries its
+    status on that day."""
     limit = max(1, min(int(limit), 100))
     offset = max(0, int(offset))
     analysis = analyze(query)
@@ -66,30 +75,62 @@ def search(
         analysis = analyze(re.sub(r"[《》]", " ", analysis.query))  # a text not in the corpus: look for its words
     if not analysis.terms and not lookup.first:
         return SearchResult(analysis.query, [], [], 0, analysis.notes)
-    idf, units, vectors = candidates(store, analysis, filters) if analysis.terms else ({}, [], [])
+    idf, units, vectors = candidates(store, analysis, filters, as_of) if analysis.terms else ({}, [], [])
     w = rank.weights()
     scored = sorted(
         ((round(rank.score(v, w), 6), u) for u, v in zip(units, vectors, strict=True)),
         key=lambda x: (-x[0], x[1]["rowid"]),
     )
-    scored = _cited_first(store, lookup, scored)
+    scored = _cited_first(store, lookup, scored, as_of)
+    if in_force:
+        scored = [row for row in scored if _in_force(row[1].get("status"))]
+    notes = analysis.notes + lookup.notes
+    weak = bool(analysis.terms) and not lookup.first and (not scored or scored[0][1]["match"] < WEAK_MATCH)
+    if weak:
+        notes.append(_weak_note(store, analysis, idf, scored))
     if collapse:
         best: dict[str, tuple[float, dict]] = {}
         for row in scored:
             best.setdefault(row[1]["document_id"], row)
         scored = list(best.values())
     page = scored[offset : offset + limit]
-    hits = [hit(store, analysis.terms, idf, unit, score, unit.get("_focus")) for score, unit in page]
+    hits = [hit(store, analysis, idf, unit, score, unit.get("_focus")) for score, unit in page]
     return SearchResult(
         analysis.query,
         [t.text for t in analysis.terms],
         hits,
         len(scored),
-        analysis.notes + lookup.notes,
+        notes,
         _facets(unit for _score, unit in scored),
         lookup.cited,
         lookup.suggestions,
+        weak,
     )
+
+
+def _in_force(st: Status | None) -> bool:
+    return st is not None and st.status in IN_FORCE
+
+
+def _weak_note(store: Store, analysis: Analysis, idf: dict, scored: list[tuple[float, dict]]) -> str:
+    """What to say when no unit holds most of the question: the rare words no good hit has, what to try."""
+    top = scored[0][1] if scored else None
+    body = (top["title"] + top["heading"] + top["body"]).lower() if top else ""
+    missing = [
+        t.text
+        for t in sorted(analysis.terms, key=lambda t: -idf[t.text])
+        if not any(a.lower() in body for a in t.alternatives)
+    ][:4]
+    fit = titles.title_fit(analysis, idf, store.titles())
+    by_id = {d["id"]: d for d in store.titles()}
+    closest = [by_id[d]["inner_title"] or by_id[d]["title"] for d in titles.best_documents(fit, 3, TITLE_FLOOR)]
+    note = "没有条文很好地回答这个问题"
+    if missing:
+        note += "（最接近的条文不含：" + "、".join(missing) + "）"
+    note += "；可以换用更宽泛或更正式的词"
+    if closest:
+        note += "，或看看：" + "、".join(f"《{t}》" for t in closest)
+    return note
 
 
 @dataclass
@@ -137,12 +178,17 @@ def _lookup(store: Store, query: str) -> _Lookup:
     return out
 
 
-def _cited_first(store: Store, lookup: _Lookup, scored: list[tuple[float, dict]]) -> list[tuple[float, dict]]:
+def _cited_first(
+    store: Store, lookup: _Lookup, scored: list[tuple[float, dict]], as_of: date | None
+) -> list[tuple[float, dict]]:
     """The cited units ahead of the ranked ones (each once)."""
     if not lookup.first:
         return scored
     top = (scored[0][0] if scored else 0.0) + 1.0
     units = {u["rowid"]: u for u in store.units(k for k, _f in lookup.first)}
+    statuses = store.statuses(list({u["document_id"] for u in units.values()}), as_of)
+    for u in units.values():
+        u["status"], u["match"] = statuses.get(u["document_id"]), 1.0
     first = []
     for key, focus in lookup.first:
         if key in units:
@@ -153,7 +199,7 @@ def _cited_first(store: Store, lookup: _Lookup, scored: list[tuple[float, dict]]
 
 
 def candidates(
-    store: Store, analysis: Analysis, filters: Filters | None = None
+    store: Store, analysis: Analysis, filters: Filters | None = None, as_of: date | None = None
 ) -> tuple[dict[Any, float], list[dict[str, Any]], list[list[float]]]:
     """The idf of the terms, the candidate units and their feature vectors (the ranking's input, which the
     evaluation script also fits weights on)."""
@@ -169,20 +215,26 @@ def candidates(
             found.setdefault(key, relevance)
     units = store.units(found)
     repealed = store.repealed(u["document_id"] for u in units)
+    statuses = store.statuses(list({u["document_id"] for u in units}), as_of)
     for u in units:
         u["bm25"] = found[u["rowid"]]
-        u["superseded"] = u["document_id"] in repealed
+        u["status"] = statuses.get(u["document_id"])
+        # a text another one repealed, or whose validity period ran out, after the texts in force that match alike
+        lapsed = u["status"] is not None and u["status"].status in ("已废止", "失效")
+        u["superseded"] = 1.0 if u["document_id"] in repealed else 0.5 if lapsed else 0.0
         u["title_fit"] = fit.get(u["document_id"], 0.0)
     return idf, units, rank.features(analysis, idf, units)
 
 
 def _facets(units: Iterable[dict]) -> dict[str, dict[str, int]]:
     """Counts of the matching provisions by document type, issuer, year and source file (for narrowing down)."""
-    out: dict[str, dict[str, int]] = {"doc_type": {}, "issuer": {}, "year": {}, "file": {}}
+    out: dict[str, dict[str, int]] = {"doc_type": {}, "issuer": {}, "year": {}, "file": {}, "status": {}}
     for u in units:
         dates = u["dates"]
         year = next((dates[k][:4] for k in ("issued", "adopted", "delivered", "effective") if dates.get(k)), None)
-        for key, value in (("doc_type", u["doc_type"]), ("issuer", u["issuer"]), ("year", year), ("file", u["file"])):
+        status = status_words(u.get("status"))[0]
+        facets = (("doc_type", u["doc_type"]), ("issuer", u["issuer"]), ("year", year), ("file", u["file"]))
+        for key, value in (*facets, ("status", status)):
             if value:
                 out[key][value] = out[key].get(value, 0) + 1
     return {k: dict(sorted(v.items(), key=lambda kv: (-kv[1], kv[0]))) for k, v in out.items()}

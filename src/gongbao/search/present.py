@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from gongbao.link.status import Status
 from gongbao.parse.pages import page_at, page_label
-from gongbao.search.query import Term
+from gongbao.search.query import Analysis, Term, answer_pattern
 from gongbao.store import Store
 
 SNIPPET_CHARS = 140
@@ -31,6 +32,9 @@ class Hit:
     issuer: str | None
     date: str | None
     focus: dict[str, Any] | None = None
+    status: str | None = None  # validity on the day asked (link/status.py: 现行有效, 失效, 已废止 …); None: no force
+    status_reason: str | None = None  # why, in Chinese
+    match: float = 0.0  # share of the question's weight (0..1) the unit and its title hold: how well it answers
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -39,10 +43,10 @@ class Hit:
 # --------------------------------------------------------------------------------------------- results
 
 
-def hit(store: Store, terms: list[Term], idf: dict, unit: dict, score: float, focus_id: str | None = None) -> Hit:
+def hit(store: Store, analysis: Analysis, idf: dict, unit: dict, score: float, focus_id: str | None = None) -> Hit:
     """The unit as a hit; `focus_id`: the provision inside it that was asked for (a cited 款 or 项)."""
     provisions = store.provision_tree(unit)
-    snippet, best_sentence = _snippet(unit, terms, idf)
+    snippet, best_sentence = _snippet(unit, analysis, idf)
     focus = provisions.get(focus_id) if focus_id is not None else _focus(provisions, unit, best_sentence)
     cited = _cited_title(unit, provisions)
     label = label_path(provisions, unit["provision_id"])
@@ -60,7 +64,9 @@ def hit(store: Store, terms: list[Term], idf: dict, unit: dict, score: float, fo
         doc_type=unit["doc_type"],
         issuer=unit["issuer"],
         date=dates.get("issued") or dates.get("adopted") or dates.get("delivered") or dates.get("effective"),
+        match=round(unit.get("match", 0.0), 3),
     )
+    hit.status, hit.status_reason = status_words(unit.get("status"))
     if focus and focus["id"] != unit["provision_id"]:
         flabel = label_path(provisions, focus["id"])
         hit.focus = {
@@ -84,6 +90,25 @@ def _with_page(store: Store, hit: Hit) -> Hit:
             hit.focus["page"] = page_at(runs, hit.focus["start_line"])
             hit.focus["citation"] += f" ({page_label(hit.focus['page'])})"
     return hit
+
+
+def status_words(st: Status | None) -> tuple[str | None, str | None]:
+    """A status as the link stage names it (the national law database's words: 现行有效, 尚未施行, 已被修改, 部分失效,
+    失效 for a validity period that ran out, 已废止 for an explicit repeal, unknown) with its reason in Chinese."""
+    if st is None:
+        return None, None
+    since = st.since or ""
+    reasons = {
+        "尚未施行": f"将于 {st.reason.rsplit(' ', 1)[-1]} 施行",
+        "已被修改": f"{since} 起被修改",
+        "部分失效": f"{since} 起部分条文被废止",
+        "已废止": f"{since} 起被废止",
+        "失效": f"有效期至 {since} 届满",
+        "unknown": "未载明施行日期",
+    }
+    until = st.reason.rsplit(" ", 1)[-1] if "valid until" in st.reason else None
+    in_force = f"自 {since} 起施行" + (f"，有效期至 {until}" if until else "")
+    return st.status, reasons.get(st.status, in_force)
 
 
 def _cited_title(unit: dict, provisions: dict[str, dict]) -> str:
@@ -124,8 +149,11 @@ def _zh_item(label: str) -> str:
 _SENTENCE = re.compile(r"[^。；！？\n]*[。；！？]?")
 
 
-def _snippet(unit: dict, terms: list[Term], idf: dict[str, float]) -> tuple[str, str]:
-    """The sentence (with a neighbour if short) that holds most of the query's weight, matches marked."""
+def _snippet(unit: dict, analysis: Analysis, idf: dict) -> tuple[str, str]:
+    """The sentence that holds most of the query's weight and, when the question asks for an amount, a time limit,
+    a body or a permission and that sentence lacks it, the nearest sentence that holds one (the rest elided);
+    matches marked.  Also returns the best sentence (for the focus)."""
+    terms = analysis.terms
     body = unit["body"] or unit["heading"]
     sentences = [s for s in _SENTENCE.findall(body) if s.strip()]
     if not sentences:
@@ -136,14 +164,36 @@ def _snippet(unit: dict, terms: list[Term], idf: dict[str, float]) -> tuple[str,
         return sum(idf[t.text] * t.weight for t in terms if any(a.lower() in low for a in t.alternatives))
 
     best = max(range(len(sentences)), key=lambda i: (weight(sentences[i]), -i))
+    wanted = [answer_pattern(kind) for kind in analysis.asks]
+    holds = [i for i, s in enumerate(sentences) if any(p.search(s) for p in wanted)]
+    if holds and best not in holds:
+        answer = min(holds, key=lambda i: (abs(i - best) + (i < best) * 0.5, -weight(sentences[i])))
+        lo, hi = sorted((best, answer))
+        joined = "".join(sentences[lo : hi + 1])
+        if len(joined) <= SNIPPET_CHARS:
+            text = joined
+        else:
+            half = SNIPPET_CHARS // 2
+            text = _clip(sentences[lo], half, wanted if lo == answer else []) + "…"
+            text += _clip(sentences[hi], half, wanted if hi == answer else [])
+        return _mark(text.strip(), terms), sentences[best]
     text = sentences[best]
     j = best + 1
     while len(text) < SNIPPET_CHARS // 2 and j < len(sentences):
         text += sentences[j]
         j += 1
     if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS] + "…"
+        text = _clip(text, SNIPPET_CHARS, wanted) + "…"
     return _mark(text.strip(), terms), sentences[best]
+
+
+def _clip(sentence: str, n: int, wanted: list[re.Pattern[str]]) -> str:
+    """At most n characters of a sentence: its start, or the stretch around what answers the question."""
+    if len(sentence) <= n:
+        return sentence
+    at = min((m.start() for p in wanted if (m := p.search(sentence))), default=0)
+    start = max(0, min(at - n // 3, len(sentence) - n))
+    return ("…" if start else "") + sentence[start : start + n]
 
 
 def _mark(text: str, terms: list[Term]) -> str:

@@ -93,6 +93,8 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
     char_weight = _char_weights(analysis, units)
     char_total = sum(char_weight.values()) or 1.0
     named = {t.text for t in terms if t.title}
+    rarity = [t.weight * max(i for _a, i in alts) for t, (_w, alts) in zip(terms, lowered, strict=True)]
+    rarity_total = sum(rarity) or 1.0
     titles: dict[str, tuple[float, list[float], float]] = {}
     rows = []
     for unit in units:
@@ -113,6 +115,10 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
             if pos:
                 spots.append(pos)
         unit["_matched"] = matched
+        # how much of the question the unit and its title hold, whatever the weights: the confidence shown.  A
+        # word no unit has weighs most here (it is what the corpus cannot answer), unlike in the ranking
+        pairs = zip(rarity, matched, titles[doc][1], strict=True)
+        unit["match"] = sum(r for r, m, x in pairs if m or x) / rarity_total
         covered = sum(w * x for (w, _a), x in zip(lowered, matched, strict=True)) / total
         inner, inner_total, untitled = 0.0, 0.0, []
         for t, in_title, found in zip(terms, titles[doc][1], matched, strict=True):
