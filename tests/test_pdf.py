@@ -250,3 +250,38 @@ def test_a_scanned_page_is_read_by_the_ocr_extra_with_its_articles_in_order(tmp_
     articles = [p for p in doc.provisions if p.kind == "article"]
     assert [p.number for p in articles] == list(range(1, 7))
     assert all(p.page == 1 and p.ocr == source.ocr[0][1] for p in articles)
+
+
+def test_the_web_cites_the_page_and_offers_the_original_pdf_at_it(tmp_path: Path, db: Path) -> None:
+    import warnings
+
+    from gongbao.web.app import create_app
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from starlette.testclient import TestClient
+
+    flow = Flow(columns=2)
+    items = law_issue(flow, ["道路运输"], articles=40)
+    path = flow.write(tmp_path / "issue.pdf")
+    with Store(db) as store:
+        ingest_paths(store, [path])
+        [doc] = store.list_documents()
+    client = TestClient(create_app(db))
+    data = client.get(f"/api/documents/{doc.id}").json()
+    art = next(p for p in data["provisions"][0:] if p["id"] == "art_30")
+    page = items[("道路运输", 30)].page
+    assert art["page"] == page and art["citation"].endswith(f"(p. {page})")
+    assert data["document"]["source"]["page"] == 1
+    assert data["document"]["source"]["page_url"].endswith("/original#page=1")
+    detail = client.get(f"/api/documents/{doc.id}/provisions/art_30").json()
+    assert detail["provision"]["source"]["page"] == page
+    source = client.get("/source/issue.pdf.json").json()
+    assert {line["page"] for line in source["lines"]} == set(range(1, max(i.page for i in items.values()) + 1))
+    html = client.get("/source/issue.pdf").text
+    assert f'id="p{page}"' in html and f"/source/issue.pdf/original#page={page}" in html
+    original = client.get("/source/issue.pdf/original")
+    assert original.status_code == 200 and original.headers["content-type"] == "application/pdf"
+    assert original.content == path.read_bytes()
+    path.write_bytes(path.read_bytes() + b"\n% changed\n")  # not the ingested bytes any more: not served
+    assert client.get("/source/issue.pdf/original").status_code == 404

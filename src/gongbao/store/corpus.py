@@ -146,6 +146,10 @@ class Corpus(ABC):
         """[[first_line, page], …] of a paged source (PDF: sources.layout, see parse/pages.py), [] for text."""
 
     @abstractmethod
+    def source_path(self, file: str) -> str | None:
+        """Where the file was read from when it was ingested (it may have moved or changed since)."""
+
+    @abstractmethod
     def source_warnings(self, file: str) -> list[str]:
         """What the reader of a file could not read (pages that need OCR …)."""
 

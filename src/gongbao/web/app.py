@@ -34,7 +34,7 @@ import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BeforeValidator
 from starlette.concurrency import run_in_threadpool
@@ -45,6 +45,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from gongbao.ingest import default_db_path, open_store
 from gongbao.link.duties import ROLES
 from gongbao.link.status import STATUSES
+from gongbao.parse.pages import attach_pages
 from gongbao.store import Corpus, StoreError, open_corpus
 from gongbao.store.backends import exists
 from gongbao.web import graph, pages, render, schemas
@@ -417,7 +418,10 @@ def _load_view(store: Corpus, doc_id: str) -> pages.DocumentView:
     if doc is None:
         raise _not_found(f"no document with id {doc_id!r}")
     view = _views.get(
-        (doc.id, doc.source.sha256), lambda: pages.document_view(replace(doc, provisions=store.provisions(doc_id)))
+        (doc.id, doc.source.sha256),
+        lambda: pages.document_view(
+            attach_pages(replace(doc, provisions=store.provisions(doc_id)), store.page_runs(doc.source.file))
+        ),
     )
     doc.references, doc.duties, doc.figures = (
         store.references_of(doc_id),
@@ -753,6 +757,19 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         if data is None:
             raise _not_found(f"no ingested source file named {file!r}")
         return JSONBody(data)
+
+    @app.get(
+        "/source/{file:path}/original",
+        tags=tags,
+        responses=HTML_ERRORS,
+        summary="The original PDF of an ingested source (open it at a page with #page=N)",
+    )
+    def source_original(file: FileName) -> Response:
+        with pool.store() as store:
+            path = pages.original_path(store, file)
+        if path is None:
+            raise _not_found(f"no original PDF of {file!r} is available (moved or changed since it was ingested)")
+        return FileResponse(path, media_type="application/pdf", filename=file, content_disposition_type="inline")
 
     @app.get(
         "/source/{file:path}",

@@ -4,15 +4,18 @@ queries: no user input is ever spliced into SQL or FTS syntax."""
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
 from gongbao.link.status import STATUSES
 from gongbao.model import Document, Provision, SearchFilters, document_date
+from gongbao.parse.pages import page_at, page_label
 from gongbao.search.engine import Filters, _label_path, search
 from gongbao.store import Corpus
 
@@ -98,6 +101,9 @@ class DocumentView:
         meta = summary(doc)
         meta["source"]["sha256"] = doc.source.sha256
         meta["source"]["url"] = source_url(doc.source.file, doc.source.start_line, doc.source.end_line)
+        if doc.source.page is not None:
+            meta["source"]["page"], meta["source"]["end_page"] = doc.source.page, doc.source.end_page
+            meta["source"]["page_url"] = original_url(doc.source.file, doc.source.page)
         return {
             "document": meta,
             "toc": self.toc,
@@ -165,7 +171,8 @@ def _set_citations(doc: Document, by_id: dict[str, Node]) -> None:
             continue
         label = _label_path(tree, pid)
         if label:
-            n.citation = f"《{_cited_title(doc, n, by_id)}》{label}"
+            page = page_label(n.provision.page, n.provision.end_page)
+            n.citation = f"《{_cited_title(doc, n, by_id)}》{label}" + (f" ({page})" if page else "")
 
 
 def _cited_title(doc: Document, node: Node, by_id: dict[str, Node]) -> str:
@@ -234,6 +241,9 @@ def provision_data(view: DocumentView, provision_id: str) -> dict[str, Any] | No
         "end_line": node.provision.end_line,
         "url": source_url(doc.source.file, node.provision.start_line, node.provision.end_line),
     }
+    if node.provision.page is not None:
+        data["source"]["page"] = node.provision.page
+        data["source"]["page_url"] = original_url(doc.source.file, node.provision.page)
     return {"document": summary(doc), "provision": data, "path": list(reversed(path))}
 
 
@@ -411,6 +421,34 @@ def sources_data(store: Corpus, with_documents: bool = True) -> list[dict[str, A
     return out
 
 
+def _source_line(n: int, text: str, runs: list[list[Any]]) -> dict[str, Any]:
+    """A raw line; in a paged source (PDF) with its page and a link to that page of the original."""
+    line: dict[str, Any] = {"n": n, "text": text}
+    if runs:
+        line["page"] = page_at(runs, n)
+    return line
+
+
+def original_url(file: str, page: int) -> str:
+    """The original PDF at a page (served by /source/{file}/original while it is where it was ingested from)."""
+    return f"/source/{quote(file)}/original#page={page}"
+
+
+def original_path(store: Corpus, file: str) -> Path | None:
+    """The original PDF of an ingested source, if it is still where it was read from and still has the same bytes
+    (the path comes from the store, never from the request)."""
+    stored = store.source_path(file)
+    identity = store.source_identity(file)
+    if not stored or identity is None or not stored.lower().endswith(".pdf"):
+        return None
+    path = Path(stored)
+    try:
+        same = hashlib.sha256(path.read_bytes()).hexdigest() == identity[0]
+    except OSError:
+        return None
+    return path if same else None
+
+
 def _source_info(s: dict[str, Any]) -> dict[str, Any]:
     keys = ("file", "sha256", "encoding", "line_count", "ingested_at")
     return {
@@ -486,10 +524,12 @@ def source_data(store: Corpus, file: str, lines: tuple[int, int] | None = None) 
         return None
     first, last = lines if lines else (1, len(raw))
     last = min(last, len(raw))
+    runs = store.page_runs(file)
     return {
         **_source_info(meta),
         "selected": {"start_line": lines[0], "end_line": last} if lines else None,
-        "lines": [{"n": n, "text": raw[n - 1]} for n in range(first, last + 1)],
+        "lines": [_source_line(n, raw[n - 1], runs) for n in range(first, last + 1)],
+        "warnings": store.source_warnings(file),
         "documents": [_doc_brief(d) for d in store.list_documents(file=file)],
         "regions": [{"kind": k, "start_line": a, "end_line": b} for k, a, b in store.regions(file)],
     }

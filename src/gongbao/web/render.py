@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any, TypeVar
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup, escape
@@ -270,12 +270,17 @@ def _render_source_lines(data: dict[str, Any]) -> list[Markup]:
             region_of[n] = r["kind"]
     starts = {d["start_line"]: d for d in data["documents"]}
     out = []
+    page = None
     for line in data["lines"]:
         n = line["n"]
         head = Markup("")
+        if line.get("page") is not None and line["page"] != page:  # a paged source (PDF): where each page begins
+            page = line["page"]
+            url = f"/source/{quote(data['file'])}/original#page={page}"
+            head += Markup('<div class="page-start" id="p%d"><a href="%s">第 %d 页</a></div>') % (page, url, page)
         if n in starts:
             d = starts[n]
-            head = Markup('<div class="doc-start"><a href="%s">%s</a></div>') % (d["url"], d["title"])
+            head += Markup('<div class="doc-start"><a href="%s">%s</a></div>') % (d["url"], d["title"])
         kind = region_of.get(n)
         cls = f"ln rg-{kind}" if kind else "ln"
         out.append(

@@ -399,6 +399,10 @@ class SqliteCorpus(Corpus):
             self.cache[key] = page_lookup(row[0] if row else None)
         return self.cache[key]
 
+    def source_path(self, file: str) -> str | None:
+        row = self.db.execute("SELECT path FROM sources WHERE file = ?", (file,)).fetchone()
+        return row[0] if row else None
+
     def source_warnings(self, file: str) -> list[str]:
         row = self.db.execute("SELECT layout FROM sources WHERE file = ?", (file,)).fetchone()
         return layout_warnings(row[0] if row else None)
