@@ -12,7 +12,6 @@ from gazette_text import (
     last_text_line,
     line_of,
 )
-from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue
 
 
@@ -214,19 +213,10 @@ def test_issue_with_several_kinds_of_documents(parse_text) -> None:
     assert law.source.end_line == line_of(text, "第四条　本条例自")
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "这是一段普通的文字，没有任何标题。\n\n第二段也只是正文，说明一些情况。\n",
-        "１２３\n\n—７—\n",
-    ],
-)
-def test_text_without_a_document_raises_read_error_naming_the_file(parse_text, text: str) -> None:
-    with pytest.raises(ReadError) as exc:
-        parse_text(text, name="nodoc.txt")
-    msg = str(exc.value)
-    assert "nodoc.txt" in msg
-    assert "\n" not in msg
+def test_text_without_a_document_is_one_document_of_the_whole_file(parse_text) -> None:
+    text = "这是一段普通的文字，没有任何标题。\n\n第二段也只是正文，说明一些情况。\n"
+    (doc,) = parse_text(text, name="nodoc.txt").documents
+    assert (doc.source.start_line, doc.source.end_line, doc.doc_type) == (1, 3, None)
 
 
 ISSUE_WITH_CONTENTS = """

@@ -2,7 +2,9 @@
 
 Errors: article numbers not consecutive within a law, chapter numbers not consecutive, an empty article, page
 furniture (running header, page number) left in provision text, a source line that belongs to no document and no
-issue-metadata region, or to more than one.  Warnings: a document without a type or any date.
+issue-metadata region, or to more than one.  Warnings: a document without a type, and every warning the parser
+recorded with a document (no title recognised, a stage that failed on it), with its lines; the parser's own
+numbering warnings are the article-number errors above and are not listed twice.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ class Finding:
     file: str
     document: str | None
     message: str
+    lines: tuple[int, int] | None = None  # the source lines concerned, when known
 
     def __str__(self) -> str:
-        where = f"{self.file}" + (f" [{self.document}]" if self.document else "")
+        where = self.file + (f":{self.lines[0]}-{self.lines[1]}" if self.lines else "")
+        where += f" [{self.document}]" if self.document else ""
         return f"{self.level}: {where}: {self.message}"
 
 
@@ -80,6 +84,10 @@ def check_document(doc: Document, furniture: set[str] = frozenset()) -> list[Fin
             err(f"page furniture left in {p.id} (lines {p.start_line}-{p.end_line})")
     if not doc.doc_type:
         out.append(Finding("warning", file, doc.id, f"no document type read from title 《{doc.title}》"))
+    for w in doc.warnings:
+        if w.stage != "numbering":
+            lines = (w.start_line, w.end_line)
+            out.append(Finding("warning", file, doc.id, f"《{doc.title}》 {w.stage}: {w.message}", lines))
     return out
 
 

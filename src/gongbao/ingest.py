@@ -11,11 +11,9 @@ from pathlib import Path
 
 import platformdirs
 
-from gongbao.model import DocumentSpan, SourceText
-from gongbao.parse.clean import clean
 from gongbao.parse.files import DEFAULT_MAX_BYTES, walk
 from gongbao.parse.read import ReadError, read_bytes, read_source
-from gongbao.pipeline import ParsedIssue, build_document, parse_source
+from gongbao.pipeline import parse_source
 from gongbao.store import Corpus, IngestResult, describe_database_error, open_corpus
 from gongbao.store.backends import exists, is_server
 from gongbao.store.corpus import StoreNeedsUpgrade
@@ -29,9 +27,14 @@ INPUT_SUFFIXES = TEXT_SUFFIXES | PAGED_SUFFIXES | {".docx", ".html", ".htm"}
 class BatchReport:
     results: list[IngestResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # one line each: "path: reason"
+    failures: list[tuple[Path, str]] = field(default_factory=list)  # the files among them: (path, reason)
     warnings: list[str] = field(default_factory=list)  # one line each: "path: what was not read" (file still stored)
     stopped: str | None = None  # why the batch stopped before its end (the database failed: full disk, damage)
     not_attempted: int = 0  # files after the one at which it stopped
+
+    def fail(self, path: Path, reason: str) -> None:
+        self.failures.append((path, reason))
+        self.errors.append(f"{path}: {reason}")
 
 
 def default_db_path() -> str | Path:
@@ -63,7 +66,7 @@ def ingest_file(
     source = replace(source, file=source_key(store, source.file, source.path, source.sha256))
     if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
-    issue = parse_or_keep(source)
+    issue = parse_source(source)
     if warnings is not None:
         warnings += [f"{path}: {w}" for w in issue.source.warnings]
     return store.ingest(issue)
@@ -100,27 +103,6 @@ def source_key(store: Corpus, name: str, path: str, sha256: str) -> str:
     return path
 
 
-def parse_or_keep(source: SourceText) -> ParsedIssue:
-    """Parse a source.  Never lose input: a file in which no document title is recognised is stored as one
-    document named by its first line, and a file with no text at all whose reader said why (a scan without OCR)
-    is stored with no documents; both with a warning saying so."""
-    try:
-        return parse_source(source)
-    except ReadError:
-        clean_text = clean(source)
-        text = [ln for ln in clean_text.lines if ln.kind == "text"]
-        if not text:
-            if not source.warnings:
-                raise
-            return ParsedIssue(source=source, clean_text=clean_text, documents=[], regions=[])
-        note = "no document title recognised: the whole file is stored as one document named by its first line"
-        source = replace(source, warnings=(*source.warnings, note))
-        clean_text.source = source
-        first, last = text[0].number, text[-1].number
-        span = DocumentSpan(first, last, first, first, text[0].text)
-        return ParsedIssue(source, clean_text, [build_document(clean_text, span)], [])
-
-
 def ingest_paths(
     store: Corpus,
     paths: Iterable[Path],
@@ -132,16 +114,19 @@ def ingest_paths(
     for n, path in enumerate(todo):
         result = None
         try:
-            result = ingest_file(store, path, report.warnings, max_bytes)
+            read_warnings: list[str] = []
+            result = ingest_file(store, path, read_warnings, max_bytes)
+            report.warnings += read_warnings
+            result.warnings[:0] = [w.removeprefix(f"{path}: ") for w in read_warnings]
             report.results.append(result)
         except ReadError as e:
-            report.errors.append(str(e))
-        except Exception as e:  # a parser bug on one file must not lose the rest of the batch
+            report.fail(path, e.reason)
+        except Exception as e:  # (parsing never raises; a storage bug on one file must not lose the batch)
             if why := describe_database_error(e):  # … but when the database fails, every next file would too
-                report.errors.append(f"{path}: not stored: {why}")
+                report.fail(path, f"not stored: {why}")
                 report.stopped, report.not_attempted = why, len(todo) - n - 1
                 break
-            report.errors.append(f"{path}: internal error while parsing ({type(e).__name__}: {e})")
+            report.fail(path, f"internal error while storing ({type(e).__name__}: {e})")
         if progress:
             progress(path, result)
     return report

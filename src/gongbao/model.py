@@ -159,6 +159,21 @@ class Source:
         return out
 
 
+@dataclass(frozen=True)
+class ParseWarning:
+    """Something the parser could not read as it expected, kept with the document it concerns: the document is
+    stored anyway (its text as blocks where a stage failed), and `gongbao check` lists the warning.
+    `stage`: split (no title recognised), metadata, structure, links, duties, figures, status, numbering."""
+
+    stage: str
+    message: str
+    start_line: int
+    end_line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class Document:
     id: str
@@ -174,6 +189,7 @@ class Document:
     relations: list[dict[str, Any]] = field(default_factory=list)
     duties: list[dict[str, Any]] = field(default_factory=list)
     figures: list[dict[str, Any]] = field(default_factory=list)
+    warnings: list[ParseWarning] = field(default_factory=list)
 
     @property
     def has_articles(self) -> bool:
@@ -194,6 +210,7 @@ class Document:
             "relations": list(self.relations),
             "duties": list(self.duties),
             "figures": list(self.figures),
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
 

@@ -1,25 +1,48 @@
-"""The parsing half of the flow for one file: read → clean → split → parse, with no I/O beyond reading it."""
+"""The parsing half of the flow for one file: read → clean → split → parse, with no I/O beyond reading it.
+
+Nothing is lost: a file in which no document title is recognised becomes one document of all its text; a stage
+that fails on one document (metadata, structure, status, links, duties, figures) leaves that document with what
+the earlier stages made of it (its text as blocks when the structure failed) and a warning saying what failed and
+where; the other documents of the file are not affected.  Only what cannot be read as text is refused (ReadError,
+raised by the reader).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from gongbao.link.duties import find_duties
 from gongbao.link.figures import find_figures
 from gongbao.link.refs import link_issue
 from gongbao.link.status import expiry, has_force
-from gongbao.model import CleanText, Document, DocumentSpan, IssueRegion, Source, SourceText
+from gongbao.model import (
+    CleanLine,
+    CleanText,
+    Document,
+    DocumentSpan,
+    IssueRegion,
+    Paragraph,
+    ParseWarning,
+    Provision,
+    Source,
+    SourceText,
+)
 from gongbao.parse.clean import clean, iter_paragraphs
-from gongbao.parse.meta import read_metadata
+from gongbao.parse.meta import Metadata, read_metadata
 from gongbao.parse.pages import attach_pages, page_runs
-from gongbao.parse.read import ReadError, read_source
+from gongbao.parse.read import read_source
 from gongbao.parse.script import is_traditional, parse_as_printed
-from gongbao.parse.split import split
+from gongbao.parse.split import split, whole_file
 from gongbao.parse.structure import parse_provisions
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,22 +64,43 @@ def parse_source(source: SourceText) -> ParsedIssue:
 
 
 def _parse(source: SourceText) -> ParsedIssue:
-    clean_text = clean(source)
-    layout = split(clean_text)
-    if not layout.documents:
-        raise ReadError(source.path, "no recognisable document (no title followed by a 文号, date, salutation or text)")
+    file_warnings: list[ParseWarning] = []
+    clean_text = _attempt(file_warnings, "clean", (1, max(1, len(source.lines))), lambda: clean(source), None)
+    if clean_text is None:
+        clean_text = _raw_lines(source)
+    layout = _attempt(file_warnings, "split", (1, max(1, len(source.lines))), lambda: split(clean_text), None)
+    if layout is not None and not any(ln.kind == "text" for ln in clean_text.lines):
+        # only page furniture (page numbers, a scanned page's placeholder): stored as the issue's regions
+        return ParsedIssue(source=source, clean_text=clean_text, documents=[], regions=layout.regions)
+    if layout is None or not layout.documents:
+        layout = whole_file(clean_text)
+        if not file_warnings:
+            span = layout.documents[0]
+            file_warnings.append(
+                ParseWarning(
+                    "split",
+                    "no document title recognised: the whole file is stored as one document",
+                    span.start_line,
+                    span.end_line,
+                )
+            )
     seen: Counter[str] = Counter()
     documents = []
     for span in layout.documents:
         key = re.sub(r"\s", "", span.title)
         seen[key] += 1
         documents.append(build_document(clean_text, span, seen[key]))
-    link_issue(documents)
+    documents[0].warnings[:0] = file_warnings
+    if layout.documents[0].title_end < layout.documents[0].title_start:
+        documents[0].doc_type = None  # no title was recognised: its type is not known either
+    _link(documents)
     runs = page_runs(source.pages, source.ocr)
     for doc in documents:
-        doc.duties = [d.to_dict() for d in find_duties(doc)]
-        doc.figures = [f.to_dict() for f in find_figures(doc)]
         attach_pages(doc, runs)
+        lines = (doc.source.start_line, doc.source.end_line)
+        doc.duties = _attempt(doc.warnings, "duties", lines, lambda d=doc: [x.to_dict() for x in find_duties(d)], [])
+        doc.figures = _attempt(doc.warnings, "figures", lines, lambda d=doc: [x.to_dict() for x in find_figures(d)], [])
+        doc.warnings += numbering_warnings(doc)
     return ParsedIssue(source=source, clean_text=clean_text, documents=documents, regions=layout.regions)
 
 
@@ -69,9 +113,20 @@ def document_id(file: str, title: str, occurrence: int) -> str:
 
 
 def build_document(clean_text: CleanText, span: DocumentSpan, occurrence: int = 1) -> Document:
+    """One document from its span; a stage that fails is recorded as a warning of the document, and the document
+    keeps what the stages before it made (no metadata, or its paragraphs as blocks)."""
+    warnings: list[ParseWarning] = []
+    lines = (span.start_line, span.end_line)
     paragraphs = list(iter_paragraphs(clean_text, span.title_end + 1, span.end_line))
-    meta = read_metadata(span.title, span.inner_title, paragraphs)
+    meta = _attempt(
+        warnings,
+        "metadata",
+        lines,
+        lambda: read_metadata(span.title, span.inner_title, paragraphs),
+        Metadata(doc_type=None, issuer=None, doc_number=None),
+    )
     inner = (span.inner_title_start, span.inner_title_end) if span.inner_title_start else None
+    provisions = _attempt(warnings, "structure", lines, lambda: parse_provisions(paragraphs, inner), None)
     src = clean_text.source
     doc = Document(
         id=document_id(src.file, span.title, occurrence),
@@ -82,8 +137,68 @@ def build_document(clean_text: CleanText, span: DocumentSpan, occurrence: int = 
         doc_number=meta.doc_number,
         dates=meta.dates,
         source=Source(file=src.file, sha256=src.sha256, start_line=span.start_line, end_line=span.end_line),
-        provisions=parse_provisions(paragraphs, inner),
+        provisions=provisions if provisions is not None else as_blocks(paragraphs),
+        warnings=warnings,
     )
-    if has_force(doc) and (expires := expiry(doc)):
+    expires = _attempt(warnings, "status", lines, lambda: has_force(doc) and expiry(doc), None)
+    if expires:
         doc.dates["expires"] = expires
     return doc
+
+
+def as_blocks(paragraphs: list[Paragraph]) -> list[Provision]:
+    """Paragraphs as unlabelled blocks: the provisions of a text whose structure could not be read."""
+    return [
+        Provision(f"p_{n}", "block", None, "", p.text, None, p.start_line, p.end_line)
+        for n, p in enumerate(paragraphs, 1)
+    ]
+
+
+def numbering_warnings(doc: Document) -> list[ParseWarning]:
+    """Article numbers of a law run 1, 2, 3 … (a 条之一 repeats the number before it); a gap or a step back is
+    most often an article the parser did not see, so it is flagged where it happens."""
+    out = []
+    articles = [p for p in doc.provisions if p.kind == "article"]
+    for a, b in itertools.pairwise(articles):
+        expected = a.number if "之" in b.label else (a.number or 0) + 1
+        if b.number != expected:
+            out.append(ParseWarning("numbering", f"{a.label} followed by {b.label}", a.start_line, b.end_line))
+    return out
+
+
+def _link(documents: list[Document]) -> None:
+    """References and relations for the whole issue; when that fails, for each document alone, so that one
+    document's failure costs only its own links."""
+    try:
+        link_issue(documents)
+        return
+    except Exception:  # a bug in one document's links must not lose the file: find which document it is
+        pass
+    for doc in documents:
+        try:
+            link_issue([doc])
+        except Exception as e:
+            doc.warnings.append(_failure("links", e, (doc.source.start_line, doc.source.end_line)))
+            doc.references, doc.relations = [], []
+
+
+def _attempt(warnings: list[ParseWarning], stage: str, lines: tuple[int, int], run: Callable[[], T], fallback: T) -> T:
+    """run(), or the fallback with a warning naming the stage, the error and the lines concerned."""
+    try:
+        return run()
+    except Exception as e:  # any parser bug becomes a warning on the document, never a lost file
+        warnings.append(_failure(stage, e, lines))
+        return fallback
+
+
+def _failure(stage: str, e: Exception, lines: tuple[int, int]) -> ParseWarning:
+    return ParseWarning(stage, f"failed ({type(e).__name__}: {e})", *lines)
+
+
+def _raw_lines(source: SourceText) -> CleanText:
+    """The file's lines as they are, when cleaning itself failed: every non-blank line is text."""
+    lines = [
+        CleanLine(n, raw, raw.strip(), "text" if raw.strip() else "blank", width=len(raw.strip()))
+        for n, raw in enumerate(source.lines, 1)
+    ]
+    return CleanText(source=source, lines=lines, wrap_width=0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import click
 import typer
@@ -103,8 +103,10 @@ def ingest(
         float | None,
         typer.Option(help="Seconds to wait for another ingest into the same database (default: until it ends)."),
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file.")] = False,
 ) -> None:
-    """Read, parse and store gazette issues; a file that fails is reported and the others still go in (the exit
+    """Read, parse and store gazette issues.  Every file that reads as text is stored; what could not be read as
+    expected is a warning of its file.  A file that is not text is reported and the others still go in (the exit
     status is then 1: a batch with a file left out never looks like a success)."""
     found = walk(paths, INPUT_SUFFIXES) if paths else Walk(files=sample_paths())
     files = found.files
@@ -119,15 +121,10 @@ def ingest(
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     report.errors[:0] = found.skipped  # entries of a folder not taken: each named, and counted as not ingested
-    table = Table("file", "status", "documents", "laws", "articles", title=f"ingested into {target}")
-    for r in report.results:
-        table.add_row(escape(r.file), r.status, str(r.documents), str(r.laws), str(r.articles))
-    if report.results:
-        out.print(table)
-    for line in report.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(line)}")
-    for line in report.errors:
-        err.print(f"[red]error:[/red] {escape(line)}")
+    if as_json:
+        print(json_text(_ingest_rows(report, found.skipped), indent=1))
+    else:
+        _print_ingest_report(report, str(target))
     if report.stopped:
         err.print(
             f"[red]ingest stopped:[/red] {escape(report.stopped)}; {report.not_attempted} more files not attempted"
@@ -136,6 +133,35 @@ def ingest(
         total = len(files) + len(found.skipped)
         err.print(f"{len(report.errors) + report.not_attempted} of {total} files not ingested")
         raise typer.Exit(1)
+
+
+def _ingest_rows(report: BatchReport, skipped: list[str]) -> list[dict[str, Any]]:
+    """Per file: status added | replaced | unchanged (with its warnings), failed (with why), or skipped (an entry
+    of a folder that is not a file gongbao reads)."""
+    rows: list[dict[str, Any]] = [
+        {"file": r.file, "status": r.status, "documents": r.documents, "laws": r.laws, "articles": r.articles,
+         "warnings": r.warnings}
+        for r in report.results
+    ]  # fmt: skip
+    rows += [{"file": path.name, "path": str(path), "status": "failed", "error": why} for path, why in report.failures]
+    rows += [{"status": "skipped", "error": line} for line in skipped]
+    return rows
+
+
+def _print_ingest_report(report: BatchReport, location: str) -> None:
+    table = Table("file", "status", "documents", "laws", "articles", "warnings", title=f"ingested into {location}")
+    for r in report.results:
+        status = f"{r.status} with warnings" if r.warnings else r.status
+        table.add_row(
+            escape(r.file), status, str(r.documents), str(r.laws), str(r.articles), str(len(r.warnings) or "")
+        )
+    if report.results:
+        out.print(table)
+    for r in report.results:
+        for line in r.warnings:
+            err.print(f"[yellow]warning:[/yellow] {escape(r.file)}: {escape(line)}")
+    for line in report.errors:
+        err.print(f"[red]error:[/red] {escape(line)}")
 
 
 def _say(message: str) -> None:

@@ -90,7 +90,7 @@ def split(clean_text: CleanText) -> IssueLayout:
     """Find the documents of an issue and the issue-metadata regions between them."""
     text = [ln for ln in clean_text.lines if ln.kind == "text"]
     if not text:
-        return IssueLayout(documents=[], regions=[])
+        return IssueLayout(documents=[], regions=_regions(clean_text, [], [], []))
     blocks = _title_blocks(text, clean_text.wrap_width)
     blocks = _align_with_contents(text, blocks, clean_text.wrap_width)
     docs: list[DocumentSpan] = []
@@ -120,6 +120,28 @@ def split(clean_text: CleanText) -> IssueLayout:
     _cut_back_matter(docs, text)
     _find_inner_titles(docs, text)
     return IssueLayout(documents=docs, regions=_regions(clean_text, docs, meta_starts, text))
+
+
+def whole_file(clean_text: CleanText) -> IssueLayout:
+    """The layout of a file in which no document was recognised: one document from its first to its last line of
+    text, titled by its first line (cut short when that line is a paragraph rather than a title, and then kept in
+    the body as well: title_end < title_start says the title is not printed on lines of its own)."""
+    lines = [ln for ln in clean_text.lines if ln.kind == "text"] or [ln for ln in clean_text.lines if ln.text]
+    if not lines:  # (the reader refuses files without a visible character; this is for callers that do not)
+        lines = [CleanLine(1, "", "", "blank")]
+    first = lines[0]
+    title = display(first.text)
+    printed = bool(title) and len(title) <= 60 and _title_line(first)
+    if not printed:
+        title = (title[:30] + "…" if len(title) > 30 else title) or clean_text.source.file
+    span = DocumentSpan(
+        start_line=first.number,
+        end_line=lines[-1].number,
+        title_start=first.number,
+        title_end=first.number if printed else first.number - 1,
+        title=title,
+    )
+    return IssueLayout(documents=[span], regions=_regions(clean_text, [span], [], lines))
 
 
 # ------------------------------------------------------------------------------------------- title blocks

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from gongbao.link.status import Status, in_force_from, status_of
-from gongbao.model import DATE_KEYS, Document, Probe, Provision, SearchFilters, document_date, year_of
+from gongbao.model import DATE_KEYS, Document, ParseWarning, Probe, Provision, SearchFilters, document_date, year_of
 
 __all__ = [
     "DATE_KEYS",
@@ -49,6 +49,12 @@ class IngestResult:
     documents: int
     laws: int
     articles: int
+    warnings: list[str] = field(default_factory=list)  # one line each: what the parser flagged, with its lines
+
+
+def warning_line(title: str, w: ParseWarning) -> str:
+    """One line for a person: which document, which lines, which stage, what."""
+    return f"《{title}》 lines {w.start_line}-{w.end_line}: {w.stage}: {w.message}"
 
 
 def stats_dict(counts: tuple[int, int, int, int], groups: list[tuple[str, str, int]]) -> dict[str, Any]:

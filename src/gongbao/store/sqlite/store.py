@@ -6,7 +6,7 @@ Schema (one row per …):
               source, see parse/pages.py; NULL for text)
   regions     line range of an issue that belongs to no document (cover, contents, 简介, back matter, furniture)
   documents   document: id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates (JSON),
-              year, start_line, end_line, has_articles
+              year, start_line, end_line, has_articles, warnings (JSON: what the parser could not read as expected)
   provisions  provision of a document in document order: document_id, seq, id, kind, number, label, heading,
               text, parent, start_line, end_line
   meta        key/value: schema_version
@@ -32,7 +32,7 @@ from typing import Any
 
 import apsw
 
-from gongbao.model import Document, Probe, Provision, SearchFilters, Source, SourceText
+from gongbao.model import Document, ParseWarning, Probe, Provision, SearchFilters, Source, SourceText
 from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup, with_layout
 from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue, parse_source
@@ -44,6 +44,7 @@ from gongbao.store.corpus import (
     StoreError,
     StoreNeedsUpgrade,
     stats_dict,
+    warning_line,
     year_of,
 )
 from gongbao.store.sqlite import audit, retrieve
@@ -53,7 +54,7 @@ from gongbao.store.sqlite import links as linkstore
 
 __all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_conditions", "year_of"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -85,7 +86,8 @@ CREATE TABLE IF NOT EXISTS documents (
     year INTEGER,
     start_line INTEGER NOT NULL,
     end_line INTEGER NOT NULL,
-    has_articles INTEGER NOT NULL
+    has_articles INTEGER NOT NULL,
+    warnings TEXT NOT NULL DEFAULT '[]'
 );
 CREATE INDEX IF NOT EXISTS documents_file ON documents(file, ordinal);
 CREATE INDEX IF NOT EXISTS documents_type ON documents(doc_type);
@@ -120,7 +122,7 @@ REQUIRED_TABLES = tuple(
 
 _DOC_COLUMNS = (
     "id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
-    "end_line, has_articles"
+    "end_line, has_articles, warnings"
 )
 
 
@@ -282,7 +284,11 @@ class SqliteCorpus(Corpus):
             "ON p.document_id = d.id WHERE d.file = ?1 AND p.kind = 'article') FROM documents WHERE file = ?1",
             (file,),
         ).fetchone()
-        return IngestResult(file=file, status="unchanged", documents=docs, laws=laws, articles=articles)
+        stored = self.db.execute("SELECT title, warnings FROM documents WHERE file = ? ORDER BY ordinal", (file,))
+        warnings = [warning_line(title, ParseWarning(**w)) for title, ws in stored.fetchall() for w in json.loads(ws)]
+        return IngestResult(
+            file=file, status="unchanged", documents=docs, laws=laws, articles=articles, warnings=warnings
+        )
 
     def ingest(self, issue: ParsedIssue) -> IngestResult:
         """Store one parsed file atomically, replacing an older version of the same file."""
@@ -298,6 +304,7 @@ class SqliteCorpus(Corpus):
             documents=len(docs),
             laws=sum(d.has_articles for d in docs),
             articles=sum(p.kind == "article" for d in docs for p in d.provisions),
+            warnings=[warning_line(d.title, w) for d in docs for w in d.warnings],
         )
         if same:
             return result
@@ -333,7 +340,7 @@ class SqliteCorpus(Corpus):
 
     def _insert_document(self, doc: Document, ordinal: int) -> None:
         self.db.execute(
-            f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            f"INSERT INTO documents ({_DOC_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 doc.id,
                 doc.source.file,
@@ -348,6 +355,7 @@ class SqliteCorpus(Corpus):
                 doc.source.start_line,
                 doc.source.end_line,
                 int(doc.has_articles),
+                json.dumps([w.to_dict() for w in doc.warnings], ensure_ascii=False),
             ),
         )
         self.db.executemany(
@@ -565,14 +573,14 @@ class SqliteCorpus(Corpus):
 
 _DOCUMENT_FIELDS = (
     "d.id, d.file, d.title, d.inner_title, d.doc_type, d.issuer, d.doc_number, d.dates, d.start_line, d.end_line, "
-    "coalesce(s.sha256, '')"
+    "d.warnings, coalesce(s.sha256, '')"
 )
 _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
 
 
 def _document(row: Iterable[Any]) -> Document:
-    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, sha = row
+    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, warnings, sha = row
     return Document(
         id=doc_id,
         title=title,
@@ -582,6 +590,7 @@ def _document(row: Iterable[Any]) -> Document:
         doc_number=doc_number,
         dates=json.loads(dates),
         source=Source(file=file, sha256=sha, start_line=start, end_line=end),
+        warnings=[ParseWarning(**w) for w in json.loads(warnings)],
     )
 
 
