@@ -14,7 +14,8 @@ from gongbao.cli.main import app
 from gongbao.ingest import sample_paths
 
 DOC_KEYS = {"id", "title", "inner_title", "doc_type", "issuer", "doc_number", "dates", "source", "provisions",
-            "references", "relations", "duties", "figures", "status", "level"}  # fmt: skip
+            "references", "relations", "duties", "figures", "status", "level", "warnings"}  # fmt: skip
+WARNING_KEYS = {"stage", "message", "start_line", "end_line"}
 SOURCE_KEYS = {"file", "sha256", "start_line", "end_line"}
 PROVISION_KEYS = {"id", "kind", "number", "label", "heading", "text", "parent", "start_line", "end_line"}
 KINDS = {"part", "chapter", "section", "article", "paragraph", "item", "subitem", "heading", "block"}
@@ -56,6 +57,8 @@ def check_contract(docs: list[dict], line_counts: dict[str, int]) -> None:
         assert all(ISO.match(v) for v in d["dates"].values()), d["dates"]
         assert isinstance(d["references"], list) and isinstance(d["relations"], list)
         src = d["source"]
+        for w in d["warnings"]:
+            assert set(w) == WARNING_KEYS and src["start_line"] <= w["start_line"] <= w["end_line"] <= src["end_line"]
         assert set(src) == SOURCE_KEYS
         assert re.fullmatch(r"[0-9a-f]{64}", src["sha256"])
         assert 1 <= src["start_line"] <= src["end_line"] <= line_counts[src["file"]]

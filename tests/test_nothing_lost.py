@@ -146,7 +146,7 @@ def test_ingest_reports_warnings_per_file_and_check_lists_them_with_lines(
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\x00\xff" * 50)
     result = cli("ingest", "--json", plain, good, binary)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # a file left out: the batch does not look like a success
     rows = {r["file"]: r for r in json.loads(result.stdout)}
     assert rows["good.txt"]["status"] == "added" and rows["good.txt"]["warnings"] == []
     assert rows["notitle.txt"]["status"] == "added" and len(rows["notitle.txt"]["warnings"]) == 1
