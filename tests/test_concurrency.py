@@ -1,18 +1,22 @@
-"""Many processes on one database, as SQLite allows: readers (read-only) never fail while writers write, a second
-ingest waits for the first instead of losing files, two exports to one file both succeed whole; the database
-they leave is the one a serial ingest makes.  Real processes, run in parallel."""
+"""Many processes on one database, as SQLite allows: readers (CLI processes and the server, read-only) never fail
+while writers write, a second ingest waits for the first instead of losing files, two exports to one file both
+succeed whole; the database they leave is the one a serial ingest makes.  Real processes, run in parallel."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
 from gongbao.ingest import sample_paths
+from web_helpers import serve
 
 GONGBAO = str(Path(sys.executable).with_name("gongbao"))
 
@@ -73,16 +77,17 @@ def test_two_writers_and_readers_in_parallel_lose_nothing(tmp_path: Path, serial
         )
         for i in range(3)
     ]
-    time.sleep(1)  # let the readers start reading before the writers write
-    writers = []
-    for part in ([samples[0]], [samples[1]]):
-        command = [GONGBAO, "ingest", "--db", str(db), *map(str, part)]
-        writers.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
-        _until_it_holds_the_writer_lock(db, writers[0])  # so that the order is the serial one (links depend on it)
-    written = [w.communicate(timeout=300) for w in writers]
-    stop.touch()
-    for w, (_out, err) in zip(writers, written, strict=True):
-        assert w.returncode == 0, err
+    with serve(db) as base:  # the server too, under a few clients, while the writers write
+        clients = [_HttpClient(base, stop) for _ in range(4)]
+        for c in clients:
+            c.start()
+        time.sleep(1)  # let the readers start reading before the writers write
+        _write_in_parallel(db, samples, env, stop)
+        for c in clients:
+            c.join(60)
+    for c in clients:
+        assert c.answers and not c.failures, c.failures[:5]
+        assert c.sources == sorted(c.sources)  # each answer saw the database before or after a whole file
     for r in readers:
         out, err = r.communicate(timeout=300)
         assert r.returncode == 0, err
@@ -96,6 +101,39 @@ def test_two_writers_and_readers_in_parallel_lose_nothing(tmp_path: Path, serial
     assert [p.wait(timeout=300) for p in both] == [0, 0]
     assert exports[0].read_text(encoding="utf-8") == serial_export
     assert [p.name for p in exports[0].parent.iterdir()] == ["same.jsonl"]  # no temporary file left
+
+
+def _write_in_parallel(db: Path, samples: list[Path], env: dict[str, str], stop: Path) -> None:
+    writers = []
+    for part in ([samples[0]], [samples[1]]):
+        command = [GONGBAO, "ingest", "--db", str(db), *map(str, part)]
+        writers.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
+        _until_it_holds_the_writer_lock(db, writers[0])  # so that the order is the serial one (links depend on it)
+    written = [w.communicate(timeout=300) for w in writers]
+    stop.touch()
+    for w, (_out, err) in zip(writers, written, strict=True):
+        assert w.returncode == 0, err
+
+
+class _HttpClient(threading.Thread):
+    """Asks the server for its stats and a search until the writers are done; notes every failure and 5xx."""
+
+    def __init__(self, base: str, stop: Path):
+        super().__init__(daemon=True)
+        self.base, self.stop = base, stop
+        self.answers, self.failures, self.sources = 0, [], []
+
+    def run(self) -> None:
+        while not self.stop.exists():
+            for path in ("/api/stats", "/api/search?q=%E7%BD%9A%E6%AC%BE", "/documents"):
+                try:
+                    with urlopen(self.base + path, timeout=60) as response:
+                        body = response.read()
+                    self.answers += 1
+                    if path == "/api/stats":
+                        self.sources.append(json.loads(body)["sources"])
+                except (OSError, ValueError) as e:  # HTTPError (4xx, 5xx) is an OSError
+                    self.failures.append(f"{path}: {e}")
 
 
 def _until_it_holds_the_writer_lock(db: Path, writer: subprocess.Popen) -> None:

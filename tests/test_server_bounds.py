@@ -107,3 +107,26 @@ def test_the_servers_own_refusals_carry_the_security_headers(long_db: Path) -> N
     assert huge.startswith(b"HTTP/1.1 431")
     for answer in (malformed, huge):
         assert b"content-security-policy:" in answer.lower() and b"x-content-type-options: nosniff" in answer
+
+
+@pytest.fixture(scope="module")
+def huge_paragraph_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient, str]]:
+    from gongbao.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("huge")
+    huge = "违反本条例规定的，处以罚款。" * 20_000  # one paragraph of 280 000 characters
+    text = PROMULGATION.replace("适用本条例.", "适用本条例." + huge, 1)
+    db = build_db(folder / "gongbao.db", [write(folder, "huge.txt", gazette(text))])
+    with TestClient(create_app(db)) as c:
+        docs = c.get("/api/documents", params={"type": "条例"}).json()["documents"]
+        yield c, docs[0]["id"]
+
+
+def test_highlighting_a_huge_paragraph_is_bounded(huge_paragraph_client) -> None:
+    from gongbao.web.render import MAX_MARKS
+
+    client, doc = huge_paragraph_client
+    response = client.get(f"/documents/{doc}", params={"q": "罚"})
+    assert response.status_code == 200
+    assert 0 < response.text.count("<mark>") <= MAX_MARKS
+    assert "违反本条例规定的，处以罚款。" * 100 in response.text  # the text is all there, marked or not

@@ -8,6 +8,7 @@ Text from the corpus or from a request only reaches the HTML through autoescapin
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections import OrderedDict
@@ -152,12 +153,27 @@ def _term_pattern(query: str) -> re.Pattern[str] | None:
     return re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))), re.IGNORECASE)
 
 
+MAX_MARKS = 2000  # marks on one page: a one-character term in a huge paragraph would otherwise mark it a million times
+MAX_MARKS_PER_TEXT = 200
+
+
 def highlighter(query: str | None) -> Callable[[str | None], Markup]:
-    """A function that escapes a text and marks in it the words search looks for when given `query`."""
+    """A function that escapes a text and marks in it the words search looks for when given `query`: at most
+    MAX_MARKS_PER_TEXT in one text and MAX_MARKS in all the texts it is given (the rest is shown unmarked), so that
+    the time and size of a page with marks stay bounded whatever the query."""
     pattern = _term_pattern(query) if query else None
     if pattern is None:
         return lambda text: escape(text or "")
-    return lambda text: _marked(text or "", [m.span() for m in pattern.finditer(text or "")])
+    budget = [MAX_MARKS]
+
+    def mark(text: str | None) -> Markup:
+        if budget[0] <= 0:
+            return escape(text or "")
+        found = [m.span() for m in itertools.islice(pattern.finditer(text or ""), min(budget[0], MAX_MARKS_PER_TEXT))]
+        budget[0] -= len(found)
+        return _marked(text or "", found)
+
+    return mark
 
 
 def note_zh(note: str) -> str:
