@@ -123,3 +123,19 @@ def test_ingest_exits_non_zero_when_any_file_was_not_ingested(cli, tmp_path: Pat
     assert result.exit_code == 1
     assert "empty.txt" in result.stderr
     assert _documents(cli) > 0  # the good file still went in
+
+
+@pytest.mark.parametrize("fmt", ["atom", "md"])
+def test_other_export_formats_refuse_the_database_too(loaded, db: Path, fmt: str) -> None:
+    before = _documents(loaded)
+    result = loaded("export", "--format", fmt, "--out", db)
+    assert result.exit_code == 2
+    assert "database" in result.stderr
+    assert _documents(loaded) == before
+
+
+def test_a_folder_export_writes_whole_files_only(loaded, tmp_path: Path) -> None:
+    out = tmp_path / "md"
+    assert loaded("export", "--format", "md", "--out", out).exit_code == 0
+    names = [p.name for p in out.iterdir()]
+    assert len(names) == _documents(loaded) and not [n for n in names if n.startswith(".")]

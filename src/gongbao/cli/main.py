@@ -15,7 +15,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from typer.core import TyperGroup
 
-from gongbao.cli.output import OutputError, atomic_text_file, check_output_path, describe_os_error
+from gongbao.cli.output import (
+    OutputError,
+    atomic_text_file,
+    check_output_folder,
+    check_output_path,
+    describe_os_error,
+    write_atomically,
+)
 from gongbao.cli.terminal import SafeConsole, json_text
 from gongbao.ingest import INPUT_SUFFIXES, BatchReport, default_db_path, ingest_paths, open_reader, sample_paths
 from gongbao.model import Document
@@ -246,6 +253,15 @@ def export(
 def _export_documents(fmt: str, out: Path | None, doc_type, issuer, year, db) -> None:
     from gongbao.export import document_file
 
+    target = db or default_db_path()
+    database = None if is_server(target) else target
+    try:
+        if out is not None:
+            (check_output_path if fmt == "atom" else check_output_folder)(out, database)
+    except OutputError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}")
+        raise typer.Exit(2) from None
+
     with _open(db) as store:
         docs = store.list_documents(doc_type=doc_type, issuer=issuer, year=year)
         if fmt == "atom":
@@ -259,7 +275,7 @@ def _export_documents(fmt: str, out: Path | None, doc_type, issuer, year, db) ->
             full = store.document(d.id)
             if full:
                 exported = document_file(store, full, fmt)
-                (out / exported.filename).write_bytes(exported.content)
+                write_atomically(out / exported.filename, exported.content)
     err.print(f"{len(docs)} documents written to {escape(str(out))}")
 
 
@@ -283,9 +299,7 @@ def _write_bytes(content: bytes, out: Path | None) -> None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
         return
-    tmp = out.with_name(out.name + ".part")
-    tmp.write_bytes(content)
-    tmp.replace(out)
+    write_atomically(out, content)
     err.print(f"written to {escape(str(out))}")
 
 

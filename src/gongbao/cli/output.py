@@ -46,6 +46,24 @@ def check_output_path(out: Path, database: str | os.PathLike[str] | None) -> Non
         raise OutputError(f"{out}: cannot create files in the folder {folder} (permission denied)")
 
 
+def check_output_folder(out: Path, database: str | os.PathLike[str] | None) -> None:
+    """Raise OutputError unless `out` is a folder (or may become one) to write files into, and not the database."""
+    if database is not None and _is_database(out, Path(database)):
+        raise OutputError(f"{out}: is the database itself; give a folder for the exported files")
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: is a file, not a folder; this format writes one file per document into a folder")
+    parent = next((p for p in (out, *out.parents) if p.exists()), Path("."))
+    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"{out}: cannot create or write files in {parent}")
+
+
+def write_atomically(out: Path, content: bytes) -> None:
+    """`content` as the file `out`, whole or not at all (see atomic_text_file)."""
+    with atomic_text_file(out) as f:
+        f.flush()
+        f.buffer.write(content)
+
+
 def _is_database(out: Path, database: Path) -> bool:
     for suffix in _DATABASE_SIDE_FILES:
         side = database.with_name(database.name + suffix)
