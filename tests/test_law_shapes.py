@@ -137,3 +137,30 @@ def test_a_rule_dated_under_its_title_with_numbered_points(parse_text) -> None:
         )
     )
     assert (doc.doc_type, doc.dates.get("issued")) == ("暂行规定", "1956-01-02")
+
+
+def test_check_finds_no_gap_in_the_sub_parts_of_a_code(parse_text) -> None:
+    from gongbao.check import check_document
+
+    doc = _only(
+        parse_text(
+            gazette("""
+中华人民共和国示范法典
+2024年5月28日 第十四届全国人民代表大会第二次会议通过
+第一编 总则
+第一条 为了示范，制定本法。
+第二编 物权
+第一分编 通则
+第二条 本编调整物的归属。
+第二分编 所有权
+第三条 所有权人依法享有权利。
+第三编 合同
+第一分编 通则
+第四条 本编调整合同关系。
+""")
+        )
+    )
+    assert [p.label for p in doc.provisions if p.kind == "part"] == [
+        "第一编", "第二编", "第一分编", "第二分编", "第三编", "第一分编"
+    ]  # fmt: skip
+    assert [f.message for f in check_document(doc) if f.level == "error"] == []

@@ -333,3 +333,52 @@ def test_a_far_chapter_number_quoted_inside_an_article_is_not_a_chapter() -> Non
         )
     )
     assert [p.number for p in provisions if p.kind == "chapter"] == [1]
+
+
+CODE_WITH_SUBPARTS = (
+    "第一编\u3000总则",
+    "第一章\u3000基本规定",
+    "第一条\u3000为了保护民事主体的合法权益，制定本法。",
+    "第二编\u3000物权",
+    "第一分编\u3000通则",
+    "第一章\u3000一般规定",
+    "第二条\u3000本编调整物的归属和利用产生的民事关系。",
+    "第二分编\u3000所有权",
+    "第二章\u3000一般规定",  # chapters number on across the 分编 of one 编
+    "第三条\u3000所有权人对自己的不动产或者动产，依法享有占有、使用、收益和处分的权利。",
+    "第三编\u3000合同",
+    "第一分编\u3000通则",
+    "第一章\u3000一般规定",  # and from 1 again in the next 编
+    "第四条\u3000本编调整因合同产生的民事关系。",
+)
+
+
+def test_a_code_with_parts_sub_parts_and_chapters() -> None:
+    provisions = parse_provisions(paragraphs(*CODE_WITH_SUBPARTS))
+    divisions = [(p.id, p.kind, p.label, p.parent) for p in provisions if p.kind in ("part", "chapter")]
+    assert divisions == [
+        ("part_1", "part", "第一编", None),
+        ("part_1__chp_1", "chapter", "第一章", "part_1"),
+        ("part_2", "part", "第二编", None),
+        ("part_2__subpart_1", "part", "第一分编", "part_2"),
+        ("part_2__subpart_1__chp_1", "chapter", "第一章", "part_2__subpart_1"),
+        ("part_2__subpart_2", "part", "第二分编", "part_2"),
+        ("part_2__subpart_2__chp_2", "chapter", "第二章", "part_2__subpart_2"),
+        ("part_3", "part", "第三编", None),
+        ("part_3__subpart_1", "part", "第一分编", "part_3"),
+        ("part_3__subpart_1__chp_1", "chapter", "第一章", "part_3__subpart_1"),
+    ]
+    assert [p.parent for p in provisions if p.kind == "article"][-1] == "part_3__subpart_1__chp_1"
+
+
+def test_the_contents_of_a_code_list_its_parts_chapters_and_sections_and_are_not_its_body() -> None:
+    contents = ["目录", "第一编\u3000总则", "第一章\u3000基本规定", "第二编\u3000物权", "第一分编\u3000通则",
+                "第一章\u3000一般规定", "第一节\u3000登记", "第二分编\u3000所有权", "第二章\u3000一般规定",
+                "第三编\u3000合同", "第一分编\u3000通则", "第一章\u3000一般规定", "附则"]  # fmt: skip
+    provisions = parse_provisions(paragraphs(*contents, *CODE_WITH_SUBPARTS))
+    body_start = len(contents) + 1
+    toc = [p for p in provisions if p.start_line < body_start]
+    assert [(p.kind, p.heading) for p in toc[:1]] == [("heading", "目录")]
+    assert {p.kind for p in toc[1:]} == {"block"} and len(toc) == len(contents)
+    assert all(p.start_line >= body_start for p in provisions if p.kind in ("part", "chapter", "section"))
+    assert len([p for p in provisions if p.kind == "part"]) == 6

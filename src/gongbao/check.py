@@ -70,10 +70,10 @@ def check_document(doc: Document, furniture: set[str] = frozenset()) -> list[Fin
                 err(f"{lb} follows {la}")
         elif b != a + 1:
             err(f"article numbers not consecutive in 《{doc.title}》: {la} then {lb}")
-    for kind in ("part", "chapter"):
-        divs = [p for p in doc.provisions if p.kind == kind]
+    for kind, sub in (("part", False), ("part", True), ("chapter", False)):  # 分编 number from 1 in each 编
+        divs = [p for p in doc.provisions if p.kind == kind and ("分编" in p.label) == sub]
         for a, b in itertools.pairwise(divs):
-            if b.number != a.number + 1 and not (b.number == 1 and kind == "chapter"):
+            if b.number != a.number + 1 and not (b.number == 1 and (kind == "chapter" or sub)):
                 err(f"{kind} numbers not consecutive in 《{doc.title}》: {a.label} then {b.label}")
     for p in articles:
         if not p.text.strip():

@@ -160,8 +160,8 @@ def _wrap_width(lines: list[CleanLine]) -> int:
 ZH_NUM = "〇零一二三四五六七八九十百千两"
 _NUM = rf"[{ZH_NUM}\d]+"
 ARTICLE_HEAD = re.compile(rf"^第({_NUM})条(?:之({_NUM}))?(?=[\s【\[]|$)")
-DIVISION_HEAD = re.compile(rf"^第({_NUM})([编章节])(?=[\s]|$|[^\s，。,.、的条款项规《〈“])")
-DIVISION_SEPARATED = re.compile(rf"^第{_NUM}[编章节][\s\u3000]")
+DIVISION_HEAD = re.compile(rf"^第({_NUM})(分编|[编章节])(?=[\s]|$|[^\s，。,.、的条款项规《〈“])")
+DIVISION_SEPARATED = re.compile(rf"^第{_NUM}(?:分编|[编章节])[\s\u3000]")
 _ITEM_MARK = re.compile(
     rf"^(?:[(（]\s*[{ZH_NUM}]+\s*[)）]|[(（]\s*\d{{1,2}}\s*[)）]|\d{{1,2}}\s*[.、．]|[{ZH_NUM}]+、|[①-⑳]|——)"
 )
@@ -173,6 +173,7 @@ _SERIAL_LINE = re.compile(r"^[(（]?\s*第\s*[\d一二三四五六七八九十�
 _ENACTMENT_END = re.compile(r"(?:通过|批准|修正|修订|公布|发布|施行|决定|推定)[)）]?$")
 _DATE_START = DATE_AT_START
 
+_CONTENTS_HEAD = re.compile(r"^目\s*[录次]$")
 _TERMINAL = set("。.；;：:！!？?…")
 _CLOSERS = set("”’」』）)》〉】]")
 
@@ -227,6 +228,8 @@ def _continues(
     paragraph is a 第X章/节 heading; `open_title`: it has opened a 《 it has not closed)?"""
     if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or _STRONG.match(nxt.text):
         return False
+    if _CONTENTS_HEAD.match(nxt.text) or _CONTENTS_HEAD.match(prev.text):
+        return False  # a law's own 目录 stands alone, even under an over-full adoption note
     if open_title and not starts_with_marker(nxt.text):
         return True  # 开展《国家体育 / 锻炼标准》: a book title is never cut by a paragraph break
     terminal = ends_sentence(prev.text, first.text if prev.text[-1:] in ")）" else "")
@@ -316,8 +319,8 @@ def join_lines(parts: Iterable[str]) -> str:
 
 # ----------------------------------------------------------------------------------------- display text
 
-_LABEL_SEP = re.compile(rf"^(第{_NUM}[编章节条](?:之{_NUM})?)[\s\u3000]+")
-_SPACES = re.compile(r"[ \u3000\u00a0]+")
+_LABEL_SEP = re.compile(rf"^(第{_NUM}(?:分编|[编章节条])(?:之{_NUM})?)[\s\u3000]+")
+_SPACES = re.compile(r"[ \u3000\u00a0\u2000-\u200a]+")  # justification: ideographic, no-break, en … spaces
 _TABS = re.compile(r"\t+")
 _OUTLINE_NUMBER = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*)[ \u3000]+(?=[\u4e00-\u9fff])")
 _LATIN_WORD_END = re.compile(r"(?<![A-Za-z])[A-Za-z]{2,}$")

@@ -31,8 +31,11 @@ _ANNEX = re.compile(r"^附\s*(?:件|录|表)\s*\d{0,2}\s*(?:[:：]|$)|^附\s*[:�
 MAX_DIVISION_GAP = 3
 MAX_DIVISION_JUMP = 20
 _CONTENTS = re.compile(r"^目\s*[录次]$")
-_DIVISION_KIND = {"编": "part", "章": "chapter", "节": "section"}
-_DIVISION_ID = {"part": "part", "chapter": "chp", "section": "sec"}
+# 分编 (a code's sub-part) is a level of its own between 编 and 章, stored as a part: 第二编 / 第一分编 / 第一章
+_DIVISION_KIND = {"编": "part", "分编": "subpart", "章": "chapter", "节": "section"}
+_DIVISION_ID = {"part": "part", "subpart": "subpart", "chapter": "chp", "section": "sec"}
+_LEVELS = ("part", "subpart", "chapter", "section")
+_PROVISION_KIND = {"subpart": "part"}
 
 
 def parse_provisions(paragraphs: list[Paragraph], inner_title_lines: tuple[int, int] | None = None) -> list[Provision]:
@@ -82,6 +85,26 @@ def _division(text: str) -> tuple[str, int, str, str | None] | None:
     if not text[m.end() : m.end() + 1].isspace() and (len(rest) > 12 or re.search(r"[，,（(：:]", rest)):
         return None  # 第二章消费者权利…（第七条至…）: a sentence about a chapter, not its heading
     return _DIVISION_KIND[m.group(2)], number, m.group(0), rest or None
+
+
+@dataclass
+class _Contents:
+    """A law's own table of contents as it is read: the kind of its top entries (编 or 章) and the last number."""
+
+    top: str | None = None
+    listed: int = 0
+
+    def lists(self, text: str) -> bool:
+        """Is this paragraph still an entry?  The list ends where the top numbering starts again (the body)."""
+        div = _division(text)
+        if div is None:  # 序言, 附则 listed without a number
+            return len(text) <= 12 and not re.search(r"[。，,；;：:]", text)
+        self.top = self.top or div[0]
+        if div[0] == self.top:
+            if div[1] <= self.listed:
+                return False
+            self.listed = div[1]
+        return True
 
 
 @dataclass
@@ -155,10 +178,10 @@ class _Builder:
         self.marker_order: list[str] = []
 
     def outline(self, paragraphs: list[Paragraph], inner_title_lines: tuple[int, int] | None) -> None:
-        in_contents, listed = False, 0
+        contents: _Contents | None = None
         for p in paragraphs:
-            if _CONTENTS.match(p.text):  # a law's own table of contents: 目录 and the chapter list under it
-                in_contents, listed = True, 0
+            if _CONTENTS.match(p.text):  # a law's own table of contents: 目录 and the list of its divisions
+                contents = _Contents()
                 self.reset_outline()
                 pid = self._child_id(None, "hcontainer")
                 self._add(
@@ -174,13 +197,11 @@ class _Builder:
                 )
                 self.stack.append((-1, pid))
                 continue
-            div = _division(p.text) if in_contents else None
-            if div and div[1] > listed:  # the list ends where numbering starts again with the first chapter
-                listed = div[1]
+            if contents and contents.lists(p.text):
                 self._add_block(self.stack[-1][1], p)
                 continue
-            if in_contents:
-                in_contents = False
+            if contents:
+                contents = None
                 self.reset_outline()
             if inner_title_lines and inner_title_lines[0] <= p.start_line <= inner_title_lines[1]:
                 self.reset_outline()
@@ -210,7 +231,7 @@ class _Builder:
             parent = self.stack[-1][1] if self.stack else None
             heading, text = _split_heading(rest)
             if style in _DIVISION_ID:  # 第X章 of a plan or of a text whose units are not articles
-                kind, pid = style, self._child_id(parent, _DIVISION_ID[style], number)
+                kind, pid = _PROVISION_KIND.get(style, style), self._child_id(parent, _DIVISION_ID[style], number)
             else:
                 kind, pid = "heading", self._child_id(parent, "hcontainer")
             self._add(
@@ -230,7 +251,7 @@ class _Builder:
 
     def legal(self, paragraphs: list[Paragraph]) -> list[Paragraph]:
         """Parse the legal text; return the paragraphs after it (annexes) for the outline parser."""
-        divisions: dict[str, tuple[str, int] | None] = {"part": None, "chapter": None, "section": None}
+        divisions: dict[str, tuple[str, int] | None] = dict.fromkeys(_LEVELS)
         last_article = (0, None)
         article: _Article | None = None
         for i, p in enumerate(paragraphs):
@@ -258,24 +279,26 @@ class _Builder:
         return []
 
     def _division_fits(self, div, divisions, opens: bool) -> bool:
-        """Chapters number on from the last one (from 1 again under a new part); sections restart per chapter.
+        """Chapters number on from the last one (from 1 again under a new part, on across its 分编); sections
+        restart per chapter, 分编 per part.
         A heading lost in extraction leaves a gap: a small jump forward is accepted, a larger one only when the
         next paragraph opens the next article (or the first section) — a law printed with chapters left out."""
         current = divisions[div[0]]
-        last = current[1] if current else self.last_division.get(div[0], 0) if div[0] != "section" else 0
+        restarts = div[0] in ("section", "subpart")
+        last = current[1] if current else 0 if restarts else self.last_division.get(div[0], 0)
         gap = MAX_DIVISION_GAP if not opens else MAX_DIVISION_JUMP
         return last < div[1] <= last + gap or (not current and div[1] == 1)
 
     def _open_division(self, div, p: Paragraph, divisions) -> None:
         kind, number, label, heading = div
-        order = ("part", "chapter", "section")
+        order = _LEVELS
         level = order.index(kind)
         parent = next((divisions[k][0] for k in reversed(order[:level]) if divisions[k]), None)
         name = f"{_DIVISION_ID[kind]}_{number}"
         pid = self._unique(f"{parent}__{name}" if parent else name)
         self._add(
             id=pid,
-            kind=kind,
+            kind=_PROVISION_KIND.get(kind, kind),
             number=number,
             label=label,
             heading=heading,
@@ -376,7 +399,7 @@ def _continues_sequence(head, last) -> bool:
 
 
 def _innermost(divisions) -> str | None:
-    for k in ("section", "chapter", "part"):
+    for k in reversed(_LEVELS):
         if divisions[k] and divisions[k][0]:
             return divisions[k][0]
     return None
