@@ -12,7 +12,7 @@ QUIET_PIP := grep -v "is ignored: it is neither a file nor a directory" || true
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8000
 
-.PHONY: demo test bench lint clean-venv browser
+.PHONY: demo test bench lint clean-venv browser robustness
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ browser:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_api.py
+
+# the whole parse over every file of ../shared (dev, wide, issues, samples) and its degraded variants (~5 min)
+robustness: $(STAMP)
+	nice $(BIN)/python scripts/robustness.py --jobs 2
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
