@@ -248,3 +248,16 @@ def test_the_document_page_offers_downloads_and_feeds_answer_a_query(samples_db:
         newest = feedparser.parse(client.get("/feeds/documents.atom").content)
         dates = [e.updated for e in newest.entries]
         assert dates == sorted(dates, reverse=True) and len(newest.entries) == 50
+
+
+def test_the_legal_level_is_a_field_and_a_filter_of_the_cli(cli, samples_db: Path) -> None:
+    import json
+
+    listed = cli("list", "--level", "地方性法规", "--json", "--db", str(samples_db))
+    assert listed.exit_code == 0, listed.output
+    docs = json.loads(listed.stdout)
+    assert docs and {d["level"] for d in docs} == {"地方性法规"}
+    assert "山西省消费者权益保护条例" in {d["title"] for d in docs}
+    everything = json.loads(cli("list", "--json", "--db", str(samples_db)).stdout)
+    assert len(docs) < len(everything) and any(d["level"] is None for d in everything)  # reports have none
+    assert cli("list", "--level", "法规", "--db", str(samples_db)).exit_code == 2

@@ -309,12 +309,22 @@ def list_documents(
     issuer: Annotated[str | None, typer.Option(help="Issuer (or title) contains this text.")] = None,
     year: Annotated[int | None, typer.Option(help="Year of issue/adoption.")] = None,
     file: Annotated[str | None, typer.Option(help="Source file name.")] = None,
+    level: Annotated[
+        str | None, typer.Option("--level", help="效力级别: 法律, 行政法规, 地方性法规, 规章, 规范性文件, 司法解释.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     db: DbOption = None,
 ) -> None:
-    """List documents, optionally filtered by type, issuer, year or source file."""
+    """List documents, optionally filtered by type, issuer, year, source file or 效力级别."""
+    from gongbao.link.level import LEVELS, legal_level
+
+    if level is not None and level not in LEVELS:
+        err.print(f"[red]error:[/red] --level wants one of {', '.join(LEVELS)}, not {escape(level)!r}")
+        raise typer.Exit(2)
     with _open(db) as store:
         docs = store.list_documents(doc_type=doc_type, issuer=issuer, year=year, file=file)
+    if level:
+        docs = [d for d in docs if legal_level(d.issuer, d.doc_type, d.title, d.inner_title) == level]
     if as_json:
         print(json_text([_summary(d) for d in docs], indent=1))
         return
@@ -333,9 +343,16 @@ def list_documents(
     out.print(f"{len(docs)} documents")
 
 
+def _level(doc: Document) -> str | None:
+    from gongbao.link.level import legal_level
+
+    return legal_level(doc.issuer, doc.doc_type, doc.title, doc.inner_title)
+
+
 def _summary(d: Document) -> dict:
     data = d.to_dict()
     data.pop("provisions")
+    data["level"] = _level(d)  # 效力级别, as in the export
     return data
 
 
@@ -382,6 +399,7 @@ def print_outline(doc: Document, max_text: int = 36, status=None, relations: dic
         ("dates", ", ".join(f"{k} {v}" for k, v in doc.dates.items())),
         ("source", _where(doc.source.file, doc.source.start_line, doc.source.end_line, doc.source)),
         ("status", f"{status.status} ({status.reason})" if status else None),
+        ("level", _level(doc)),
     ):
         if value:
             out.print(f"  {key:7} {escape(str(value))}")
