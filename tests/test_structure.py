@@ -382,3 +382,42 @@ def test_the_contents_of_a_code_list_its_parts_chapters_and_sections_and_are_not
     assert {p.kind for p in toc[1:]} == {"block"} and len(toc) == len(contents)
     assert all(p.start_line >= body_start for p in provisions if p.kind in ("part", "chapter", "section"))
     assert len([p for p in provisions if p.kind == "part"]) == 6
+
+
+def test_footnotes_are_notes_of_the_article_they_follow_and_do_not_end_it() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "第一条\u3000为了惩治犯罪，制定本法。",
+            "第二条①\u3000在道路上驾驶机动车追逐竞驶的，处拘役。",
+            "①根据2015年的修正案增加。",
+            "有前款行为，同时构成其他犯罪的，依照处罚较重的规定定罪处罚。",
+            "※本条第二款系后来增加。",
+            "第三条\u3000申请应当提交下列材料：",
+            "①申请书；",  # no reference mark before it: a sub-item
+            "②身份证明。",
+        )
+    )
+    by_id = _by_id(provisions)
+    art2 = by_id["art_2"]
+    assert (art2.label, art2.start_line, art2.end_line) == ("第二条", 2, 5)
+    assert [p.text for p in provisions if p.parent == "art_2" and p.kind == "paragraph"] == [
+        "在道路上驾驶机动车追逐竞驶的，处拘役。", "有前款行为，同时构成其他犯罪的，依照处罚较重的规定定罪处罚。"
+    ]  # fmt: skip
+    notes = [(p.kind, p.label, p.text, p.parent) for p in provisions if p.id.startswith("art_2__note")]
+    assert notes == [
+        ("block", "①", "根据2015年的修正案增加。", "art_2"),
+        ("block", "※", "本条第二款系后来增加。", "art_2"),
+    ]
+    assert [p.label for p in provisions if p.kind == "item"] == ["①", "②"]
+    assert [p.number for p in provisions if p.kind == "article"] == [1, 2, 3]
+
+
+def test_a_note_after_an_article_is_kept_with_it() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "第一条\u3000本规定自公布之日起施行。", "注：本规定由部务会议通过。", "第二条\u3000本规定由部负责解释。"
+        )
+    )
+    note = next(p for p in provisions if p.label.startswith("注"))
+    assert (note.parent, note.text) == ("art_1", "本规定由部务会议通过。")
+    assert [p.number for p in provisions if p.kind == "article"] == [1, 2]

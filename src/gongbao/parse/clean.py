@@ -159,7 +159,7 @@ def _wrap_width(lines: list[CleanLine]) -> int:
 
 ZH_NUM = "〇零一二三四五六七八九十百千两"
 _NUM = rf"[{ZH_NUM}\d]+"
-ARTICLE_HEAD = re.compile(rf"^第({_NUM})条(?:之({_NUM}))?(?=[\s【\[]|$)")
+ARTICLE_HEAD = re.compile(rf"^第({_NUM})条(?:之({_NUM}))?(?=[\s【\[①-⑳※]|$)")  # ① a footnote mark
 DIVISION_HEAD = re.compile(rf"^第({_NUM})(分编|[编章节])(?=[\s]|$|[^\s，。,.、的条款项规《〈“])")
 DIVISION_SEPARATED = re.compile(rf"^第{_NUM}(?:分编|[编章节])[\s\u3000]")
 _ITEM_MARK = re.compile(

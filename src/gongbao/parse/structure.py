@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from gongbao.model import Paragraph, Provision
 from gongbao.parse.clean import ARTICLE_HEAD, DIVISION_HEAD
-from gongbao.parse.numerals import circled_to_int, zh_to_int
+from gongbao.parse.numerals import CIRCLED, circled_to_int, zh_to_int
 
 _ZH = "一二三四五六七八九十"
 _ITEM = re.compile(rf"^[(（]\s*([{_ZH}]+)\s*[)）]\s*")
@@ -134,6 +134,7 @@ class _Article:
     parent: str | None
     start: int
     clauses: list[_Clause] = field(default_factory=list)
+    notes: list[tuple[str, Paragraph]] = field(default_factory=list)  # (mark, paragraph): footnotes, 注
 
 
 class _Builder:
@@ -254,7 +255,14 @@ class _Builder:
         divisions: dict[str, tuple[str, int] | None] = dict.fromkeys(_LEVELS)
         last_article = (0, None)
         article: _Article | None = None
+        referenced: set[str] = set()  # footnote marks met inside the text so far (…修改为①)
         for i, p in enumerate(paragraphs):
+            mark = _note_mark(p.text, referenced)
+            referenced.update(ch for ch in p.text[1:] if ch in CIRCLED)
+            if mark and article is not None:
+                article.notes.append((mark, p))  # a note does not end the article: its next 款 may follow
+                referenced.discard(mark)
+                continue
             if _ANNEX.match(p.text):
                 self._close(article)
                 return paragraphs[i:]
@@ -315,6 +323,8 @@ class _Builder:
     def _open_article(self, head, p: Paragraph, divisions) -> _Article:
         number, sub, label = head
         body = p.text[len(label) :].lstrip("\u3000 ")
+        if body[:1] in CIRCLED or body[:1] == "※":  # 第二条① …: the footnote mark of the label; its note follows
+            body = body[1:].lstrip("\u3000 ")
         heading = None
         m = _BRACKET_HEADING.match(body)
         if m:
@@ -332,7 +342,11 @@ class _Builder:
         if article is None:
             return
         clauses = [c for c in article.clauses if c.text or c.items]
-        end = max([c.end for c in article.clauses] + [it.end for c in article.clauses for it in c.items])
+        end = max(
+            [c.end for c in article.clauses]
+            + [it.end for c in article.clauses for it in c.items]
+            + [n.end_line for _, n in article.notes]
+        )
         self._add(
             id=article.id,
             kind="article",
@@ -344,8 +358,16 @@ class _Builder:
             start_line=article.start,
             end_line=end,
         )
-        if len(clauses) == 1 and not clauses[0].items:
-            return
+        if len(clauses) > 1 or (clauses and clauses[0].items):
+            self._emit_clauses(article, clauses)
+        for n, (mark, note) in enumerate(article.notes, 1):
+            self._add(
+                id=self._unique(f"{article.id}__note_{n}"), kind="block", number=None, label=mark,
+                heading="注", text=note.text[len(mark) :].lstrip("：:\u3000 "), parent=article.id,
+                start_line=note.start_line, end_line=note.end_line,
+            )  # fmt: skip
+
+    def _emit_clauses(self, article: _Article, clauses: list[_Clause]) -> None:
         for n, clause in enumerate(clauses, 1):
             cid = self._unique(f"{article.id}__para_{n}")
             c_end = max([clause.end] + [it.end for it in clause.items])
@@ -377,6 +399,20 @@ class _Builder:
         )
         for m, sub in enumerate(item.subs, 1):
             self._emit_item(sub, pid, m, "subitem")
+
+
+_NOTE = re.compile(r"^(?:※|注\s*[:：]|注释\s*[:：]|[(（]\s*注\s*[)）])")
+
+
+def _note_mark(text: str, referenced: set[str]) -> str | None:
+    """The mark of an editorial note: ※…, 注：…, or ①… when ① was met earlier inside the text (a footnote
+    reference) — otherwise ① starts a sub-item."""
+    m = _NOTE.match(text)
+    if m:
+        return m.group(0)
+    if text[:1] in referenced:
+        return text[0]
+    return None
 
 
 def _next_opens(paragraphs: list[Paragraph], i: int, last_article: tuple[int, int | None]) -> bool:
