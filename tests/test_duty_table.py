@@ -232,3 +232,23 @@ def test_overdue_due_before_and_undated_duties_sorted_by_deadline() -> None:
     ordered = track(rows, Tracking(today, by_deadline=True))
     assert [r.get("deadline") for r in ordered] == ["2022-06-30", "2023-12-31", "2024-06-30", None]
     assert [r["agency"] for r in rows if agency_matches(r, "生态环境")] == ["山西省生态环境厅", "朔州市生态环境局"]
+
+
+@pytest.mark.parametrize(
+    ("issuer", "printed", "name", "level"),
+    [
+        (SX, "省生态环境厅", "山西省生态环境厅", "province"),
+        (SX, "太原海关", "太原海关", None),  # a national body's branch: no level of the province
+        (SX, "市、县政府", "市、县人民政府", "city"),
+        (SZ, "市发改委", "朔州市发展和改革委员会", "city"),
+        (SZ, "应县政府", "应县人民政府", "county"),
+        (SZ, "各县（市、区）政府", "各县（市、区）人民政府", "county"),
+        ("北京市人民代表大会常务委员会", "市场监督管理部门", "市场监督管理部门", None),
+        ("上海市人民代表大会常务委员会", "市水行政主管部门", "上海市水行政主管部门", "province"),
+    ],
+)
+def test_agency_names_and_levels(issuer: str, printed: str, name: str, level: str | None) -> None:
+    from gongbao.link.agencies import normalize, region_of
+
+    agency = normalize(printed, region_of(issuer, "", ""))
+    assert (agency.name, agency.level) == (name, level)
