@@ -136,6 +136,43 @@ def run_product(qs: list[dict], dbs: dict[str, Path], verbose: bool) -> dict[str
     return ranks
 
 
+def citation_check(dbs: dict[str, Path], laws: int, per_law: int = 10) -> None:
+    """The issue's acceptance test for citation lookup: for the articles of every law of the samples and of `laws`
+    laws of the wide corpus (a fixed sample, at most `per_law` articles each), 《title》第N条 and the title without
+    its province + 第N条 must give that article first."""
+    from gongbao.search import search
+    from gongbao.search.citation import without_place
+    from gongbao.store import Store
+
+    rng = random.Random(7)
+    for name, db in dbs.items():
+        with Store(db, readonly=True) as store:
+            docs = [d for d in store.titles() if d["has_articles"]]
+            if name == "wide":
+                docs = rng.sample(docs, min(laws, len(docs)))
+            ok = {"full": 0, "short": 0}
+            n = 0
+            misses: list[str] = []
+            for d in docs:
+                title = d["inner_title"] or d["title"]
+                articles = [p for p in store.provisions(d["id"]) if p.kind == "article"]
+                for art in rng.sample(articles, min(per_law, len(articles))):
+                    n += 1
+                    for kind, name_typed in (("full", f"《{title}》"), ("short", without_place(title))):
+                        hits = search(store, name_typed + art.label, limit=1).hits
+                        # the same law may be in the corpus twice (two versions, two gazettes): its article counts
+                        right = bool(hits) and hits[0].title == d["title"] and hits[0].provision_id == art.id
+                        ok[kind] += right
+                        if not right and len(misses) < 5:
+                            misses.append(f"{name_typed}{art.label} → {hits[0].citation if hits else None}")
+            print(
+                f"citations {name}: {len(docs)} laws, {n} articles: "
+                + "  ".join(f"{k}={v / max(1, n):.3f}" for k, v in ok.items())
+            )
+            for m in misses:
+                print("   miss", m)
+
+
 def folds(n: int, k: int, seed: int = 11) -> list[list[int]]:
     order = list(range(n))
     random.Random(seed).shuffle(order)
@@ -308,6 +345,7 @@ def main() -> None:
     ap.add_argument("--fit", action="store_true", help="fit the ranking weights with cross-validation")
     ap.add_argument("--method", choices=("ascent", "pairwise"), default="pairwise", help="how --fit fits")
     ap.add_argument("--write", type=Path, help="with --fit: write the weights fitted on all questions here")
+    ap.add_argument("--citations", type=int, metavar="LAWS", help="check citation lookup on this many wide laws")
     ap.add_argument("-v", "--verbose", action="store_true", help="print the questions not answered first")
     a = ap.parse_args()
     dbs = build(a.cache, a.rebuild)
@@ -317,6 +355,8 @@ def main() -> None:
     show("dev (samples)", ranks["dev"])
     show("wide", ranks["wide"])
     show("all", ranks["dev"] + ranks["wide"])
+    if a.citations:
+        citation_check(dbs, a.citations)
     if a.fit:
         cross_validate(qs, dbs, a.folds, a.write, a.method)
 

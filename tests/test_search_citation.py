@@ -137,6 +137,7 @@ def test_an_article_the_text_lacks_is_said_to_be_missing(store: Store) -> None:
         ("民营经济条例第十九条第二款第（三）项", "民营经济条例", 19, 2, 3),
         ("垃圾条例 第55条", "垃圾条例", 55, None, None),
         ("行政处罚法第三十二条第一款", "行政处罚法", 32, 1, None),
+        ("代表建议、批评和意见的处理办法第四十四条", "代表建议、批评和意见的处理办法", 44, None, None),
     ],
 )
 def test_reading_a_citation(query: str, name: str, article: int, paragraph: int | None, item: int | None) -> None:
