@@ -421,3 +421,17 @@ def test_a_note_after_an_article_is_kept_with_it() -> None:
     note = next(p for p in provisions if p.label.startswith("注"))
     assert (note.parent, note.text) == ("art_1", "本规定由部务会议通过。")
     assert [p.number for p in provisions if p.kind == "article"] == [1, 2]
+
+
+def test_articles_quoted_by_the_points_of_an_amendment_are_not_its_articles() -> None:
+    provisions = parse_provisions(
+        paragraphs(
+            "一、第十条修改为：",
+            "第十条\u3000县级以上人民政府应当加强管理。",
+            "第十一条\u3000有关部门应当按照职责做好工作。",
+            "第十二条\u3000违反本条例规定的，依法处理。",
+            "二、本决定自公布之日起施行。",
+        )
+    )
+    assert [p for p in provisions if p.kind == "article"] == []
+    assert [p.label for p in provisions if p.kind == "heading"] == ["一、", "二、"]

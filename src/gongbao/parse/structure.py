@@ -66,6 +66,8 @@ def _legal_entry(paragraphs: list[Paragraph]) -> int | None:
     for n, (i, head) in enumerate(heads):
         # article 1, or an excerpt that starts later but runs on for at least three articles
         run = [h[0] for _, h in heads[n : n + 3]]
+        if head[0] != 1 and any(_HEAD_ZH.match(p.text) for p in paragraphs[:i]):
+            continue  # 一、将第十条修改为： / 第十条 …: the points of an amendment quote the articles they change
         if head[0] == 1 or run == list(range(head[0], head[0] + 3)):
             while i > 0 and (div := _division(paragraphs[i - 1].text)) and (div[1] == 1 or head[0] > 1):
                 i -= 1
