@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import itertools
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -8,6 +10,43 @@ from typer.testing import CliRunner
 
 from gongbao.cli.main import app
 from gongbao.pipeline import ParsedIssue, parse_file
+from pg_server import Cluster, server_bin
+
+# the store, search and web tests run on both backends (parity); "postgres" skips, saying why, only where no
+# PostgreSQL server binary is installed (`make test` and .ci/run install it)
+BACKENDS = ["sqlite", "postgres"]
+_names = (uuid.uuid4().hex[:12] for _ in itertools.count())
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """A throw-away PostgreSQL cluster for the whole session (see pg_server.py)."""
+    bindir = server_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb, pg_ctl) here: apt-get install postgresql")
+    cluster = Cluster(bindir).start()
+    yield cluster
+    from gongbao.store.postgres.store import close_pools
+
+    close_pools()
+    cluster.stop()
+
+
+def new_target(request: pytest.FixtureRequest, backend: str, folder: Path) -> Path | str:
+    """A database that does not exist yet (SQLite: a path in `folder`) or is empty (PostgreSQL: a new database)."""
+    if backend == "sqlite":
+        return folder / "db" / "gongbao.db"
+    cluster, name = request.getfixturevalue("pg_cluster"), f"t{next(_names)}"
+    url = cluster.create(name)
+
+    def close() -> None:  # a finished test's connections closed, its database dropped
+        from gongbao.store.postgres.store import close_pool
+
+        close_pool(url)
+        cluster.drop(name)
+
+    request.addfinalizer(close)
+    return url
 
 
 @pytest.fixture
@@ -22,9 +61,15 @@ def parse_text(tmp_path: Path) -> Callable[..., ParsedIssue]:
     return run
 
 
+@pytest.fixture(params=BACKENDS)
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """A database on each backend: an SQLite path that does not exist yet, an empty PostgreSQL database."""
+    return new_target(request, request.param, tmp_path)
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    """A database path that does not exist yet."""
+def sqlite_db(tmp_path: Path) -> Path:
+    """An SQLite database path that does not exist yet (for what only the embedded backend has)."""
     return tmp_path / "db" / "gongbao.db"
 
 
@@ -46,14 +91,26 @@ def cli(db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     return invoke
 
 
-@pytest.fixture(scope="session")
-def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A database of the five bundled sample gazettes, built once per test session (read it, do not write it)."""
-    from gongbao.ingest import ingest_paths, sample_paths
-    from gongbao.store import Store
+_SAMPLES: dict[str, Path | str] = {}
 
-    path = tmp_path_factory.mktemp("samples") / "samples.db"
-    with Store(path) as store:
-        report = ingest_paths(store, sample_paths())
-    assert not report.errors, report.errors
-    return path
+
+def samples_on(request: pytest.FixtureRequest, backend: str) -> Path | str:
+    """A database of the five bundled sample gazettes on `backend`, built once per test session (read it, do not
+    write it)."""
+    if backend not in _SAMPLES:
+        from gongbao.ingest import ingest_paths, sample_paths
+        from gongbao.store import open_corpus
+
+        folder = request.getfixturevalue("tmp_path_factory").mktemp("samples")
+        target = new_target(request, backend, folder)
+        with open_corpus(target) as store:
+            report = ingest_paths(store, sample_paths())
+        assert not report.errors, report.errors
+        _SAMPLES[backend] = target
+    return _SAMPLES[backend]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def samples_db(request: pytest.FixtureRequest) -> Path | str:
+    """The samples database on each backend (see samples_on)."""
+    return samples_on(request, request.param)

@@ -25,10 +25,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import Case, GenerationMode
 
+from conftest import BACKENDS, new_target
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths, sample_paths
 from gongbao.search import search
-from gongbao.store import Store
+from gongbao.store import open_corpus
 from gongbao.web.app import create_app
 from web_helpers import ARTIFACTS, build_db
 
@@ -55,14 +56,14 @@ ANNOUNCEMENT = "山西省人民代表大会常务委员会公告"
 CLI_HIT_KEYS = {"document_id", "title", "provision_id", "label", "citation", "snippet", "score", "source"}
 
 
-@pytest.fixture(scope="module")
-def hand_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="module", params=BACKENDS)
+def hand_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
     folder = tmp_path_factory.mktemp("hand")
     files = [
         write(folder, "issue.txt", gazette(PROMULGATION + NOTICE_WITH_MEASURES + PERSONNEL)),
         write(folder, "law.txt", gazette(LAW)),
     ]
-    return build_db(folder / "gongbao.db", files)
+    return build_db(new_target(request, request.param, folder), files)
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +72,10 @@ def hand(hand_db: Path) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture(scope="module")
-def samples_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("samples") / "gongbao.db"  # not there yet: the app builds it
+@pytest.fixture(scope="module", params=BACKENDS)
+def samples_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path | str:
+    # not there yet (an empty server database): the app builds it
+    return new_target(request, request.param, tmp_path_factory.mktemp("samples"))
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +101,8 @@ def flat(nodes: list[dict]) -> Iterator[dict]:
 
 def test_missing_database_is_built_from_the_bundled_samples(samples: TestClient, samples_db: Path) -> None:
     sources = samples.get("/api/sources").json()
-    assert samples_db.exists()
+    with open_corpus(samples_db, readonly=True) as store:
+        assert store.count("sources") == len(sample_paths())
     assert [s["file"] for s in sources] == [p.name for p in sample_paths()]
     assert all(s["document_count"] == len(s["documents"]) > 0 for s in sources)
     for s in sources:
@@ -107,7 +110,7 @@ def test_missing_database_is_built_from_the_bundled_samples(samples: TestClient,
 
 
 def test_stats_are_the_store_counts(samples: TestClient, samples_db: Path) -> None:
-    with Store(samples_db, readonly=True) as store:
+    with open_corpus(samples_db, readonly=True) as store:
         expected = store.stats()
     assert samples.get("/api/stats").json() == json.loads(json.dumps(expected, ensure_ascii=False))
 
@@ -223,14 +226,14 @@ def test_one_provision_with_its_place_and_lines(hand: TestClient) -> None:
         "拒绝接受监督检查。",
     ]
     source = provision["source"]
-    raw = Path(hand.app.state.pool.target).parent.joinpath("law.txt").read_text(encoding="utf-8").split("\n")
+    raw = gazette(LAW).split("\n")  # law.txt as written
     assert raw[source["start_line"] - 1].startswith("第三条")
     assert raw[source["end_line"] - 1].startswith("（二）")
 
 
 def test_search_gives_the_hits_of_the_cli(hand: TestClient, hand_db: Path) -> None:
     body = hand.get("/api/search", params={"q": "平等对待", "limit": 5}).json()
-    with Store(hand_db, readonly=True) as store:
+    with open_corpus(hand_db, readonly=True) as store:
         expected = [h.to_dict() for h in search(store, "平等对待", limit=5).hits]
     assert expected, "the query must have hits for this test to mean anything"
     for hit, want in zip(body["hits"], expected, strict=True):
@@ -357,12 +360,12 @@ def test_home_shows_the_corpus_at_a_glance(samples: TestClient) -> None:
 # ------------------------------------------------------------------------------------------ serving
 
 
-def test_answers_follow_the_database_when_a_file_is_ingested_while_serving(tmp_path: Path) -> None:
-    db = build_db(tmp_path / "gongbao.db", [write(tmp_path, "law.txt", gazette(LAW))])
+def test_answers_follow_the_database_when_a_file_is_ingested_while_serving(tmp_path: Path, db: Path | str) -> None:
+    build_db(db, [write(tmp_path, "law.txt", gazette(LAW))])
     with TestClient(create_app(db)) as client:
         assert client.get("/api/search", params={"q": "救助基金"}).json()["total"] == 0
         documents = client.get("/index.json").json()["stats"]["documents"]
-        with Store(db) as store:  # another process would do the same: the server only reads
+        with open_corpus(db) as store:  # another process would do the same: the server only reads
             ingest_paths(store, [write(tmp_path, "notice.txt", gazette(NOTICE_WITH_MEASURES))])
         assert client.get("/api/search", params={"q": "救助基金"}).json()["total"] > 0
         assert client.get("/index.json").json()["stats"]["documents"] == documents + 1

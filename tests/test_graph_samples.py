@@ -11,22 +11,22 @@ from pathlib import Path
 import pytest
 
 from gongbao.model import SearchFilters
-from gongbao.store import Store
+from gongbao.store import Corpus, open_corpus
 
 TODAY = date(2026, 11, 21)
 
 
 @pytest.fixture(scope="module")
 def store(samples_db: Path):
-    with Store(samples_db, readonly=True) as s:
+    with open_corpus(samples_db, readonly=True) as s:
         yield s
 
 
-def _doc(store: Store, title: str):
+def _doc(store: Corpus, title: str):
     return store.find_document(title)
 
 
-def _incoming(store: Store, title: str) -> Counter:
+def _incoming(store: Corpus, title: str) -> Counter:
     return Counter(r["type"] for r in store.relations_of(_doc(store, title).id)["incoming"])
 
 
@@ -37,14 +37,14 @@ def _incoming(store: Store, title: str) -> Counter:
     ("law", "reports"),
     [("山西省民营经济发展促进条例", 2), ("山西省城乡垃圾管理条例", 1), ("山西省消费者权益保护条例", 2)],
 )
-def test_000_each_law_is_linked_to_its_notice_explanation_and_reports(store: Store, law: str, reports: int) -> None:
+def test_000_each_law_is_linked_to_its_notice_explanation_and_reports(store: Corpus, law: str, reports: int) -> None:
     incoming = _incoming(store, law)
     assert incoming["promulgates"] == 1
     assert incoming["explains"] == 1
     assert incoming["reviews"] == reports
 
 
-def test_000_each_approval_names_its_city_regulation(store: Store) -> None:
+def test_000_each_approval_names_its_city_regulation(store: Corpus) -> None:
     decisions = [d for d in store.list_documents(file=_file(store, "000")) if "关于批准《" in d.title]
     assert len(decisions) == 7
     for d in decisions:
@@ -53,7 +53,7 @@ def test_000_each_approval_names_its_city_regulation(store: Store) -> None:
         assert [r["title"] for r in approves] == [named]
 
 
-def test_000_inspection_reports_link_the_regulations_they_inspected(store: Store) -> None:
+def test_000_inspection_reports_link_the_regulations_they_inspected(store: Corpus) -> None:
     reports = [d for d in store.list_documents(file=_file(store, "000")) if "执法检查组关于检查《" in d.title]
     assert len(reports) == 3
     for d in reports:
@@ -64,7 +64,7 @@ def test_000_inspection_reports_link_the_regulations_they_inspected(store: Store
 # ------------------------------------------------------------------------------------------ sample 001
 
 
-def test_001_each_resolution_links_the_report_it_resolves_on(store: Store) -> None:
+def test_001_each_resolution_links_the_report_it_resolves_on(store: Corpus) -> None:
     docs = store.list_documents(file=_file(store, "001"))
     resolutions = [(i, d) for i, d in enumerate(docs) if d.doc_type == "决议"]
     assert len(resolutions) == 7
@@ -81,7 +81,7 @@ def test_001_each_resolution_links_the_report_it_resolves_on(store: Store) -> No
         "山西省人民代表大会代表建议、批评和意见的提出和处理办法",
     ],
 )
-def test_001_each_measures_is_linked_to_its_notice_explanations_and_reports(store: Store, measures: str) -> None:
+def test_001_each_measures_is_linked_to_its_notice_explanations_and_reports(store: Corpus, measures: str) -> None:
     incoming = _incoming(store, measures)
     assert incoming["promulgates"] == 1
     assert incoming["explains"] == 2  # its own 说明 and the joint 说明 on all three drafts
@@ -91,7 +91,7 @@ def test_001_each_measures_is_linked_to_its_notice_explanations_and_reports(stor
 # --------------------------------------------------------------------------------------------- citations
 
 
-def test_every_citation_is_resolved_or_external_and_none_is_lost(store: Store) -> None:
+def test_every_citation_is_resolved_or_external_and_none_is_lost(store: Corpus) -> None:
     """Count 《 and « in the raw lines of every document independently of the parser, and compare."""
     for source in store.sources():
         raw = store.source_lines(source["file"])
@@ -110,7 +110,7 @@ def test_every_citation_is_resolved_or_external_and_none_is_lost(store: Store) -
 # -------------------------------------------------------------------------------------------- duties
 
 
-def test_003_the_task_breakdown_has_98_tasks_each_with_leader_and_lead_unit(store: Store) -> None:
+def test_003_the_task_breakdown_has_98_tasks_each_with_leader_and_lead_unit(store: Corpus) -> None:
     doc = _doc(store, "重点工作任务分解方案")
     duties = store.duties(document_id=doc.id)
     tasks: dict[str, set[str]] = {}
@@ -132,7 +132,7 @@ def test_003_the_task_breakdown_has_98_tasks_each_with_leader_and_lead_unit(stor
     assert not [d for d in duties if d["agency"] in ("各县", "市", "区）政府")]
 
 
-def test_inline_assignments_of_002_and_003_are_captured(store: Store) -> None:
+def test_inline_assignments_of_002_and_003_are_captured(store: Corpus) -> None:
     saving = store.duties(document_id=_doc(store, "节能减排实施方案").id)
     assert {"山西省能源局", "山西省发展和改革委员会", "山西省生态环境厅"} <= {d["agency"] for d in saving}
     cleanup = store.duties(document_id=_doc(store, "市容环境集中整治专项行动实施方案").id)
@@ -143,7 +143,7 @@ def test_inline_assignments_of_002_and_003_are_captured(store: Store) -> None:
     assert all({"朔城区人民政府", "朔州经济开发区管委会"} <= agencies for agencies in per_task.values())
 
 
-def test_what_the_provincial_environment_department_must_do(store: Store) -> None:
+def test_what_the_provincial_environment_department_must_do(store: Corpus) -> None:
     duties = store.duties(agency="省生态环境厅")
     assert {d["agency"] for d in duties} == {"山西省生态环境厅"}
     titles = {d["title"] for d in duties}
@@ -178,32 +178,32 @@ LAW_STATUS = [
 
 
 @pytest.mark.parametrize(("title", "on_2023", "today"), LAW_STATUS)
-def test_status_of_every_law_in_the_samples(store: Store, title: str, on_2023: str, today: str) -> None:
+def test_status_of_every_law_in_the_samples(store: Corpus, title: str, on_2023: str, today: str) -> None:
     doc = _doc(store, title)
     assert store.status_of(doc.id, date(2023, 1, 1)).status == on_2023
     assert store.status_of(doc.id, TODAY).status == today
 
 
-def test_every_text_with_articles_in_the_samples_is_in_the_status_table(store: Store) -> None:
+def test_every_text_with_articles_in_the_samples_is_in_the_status_table(store: Corpus) -> None:
     docs, _incoming = store.status_inputs(where=SearchFilters(has_articles=True))
     with_articles = {d.id for d, _articles in docs}
     listed = {_doc(store, t).id for t, _a, _b in LAW_STATUS}
     assert with_articles <= listed
 
 
-def test_reports_in_the_samples_have_no_status(store: Store) -> None:
+def test_reports_in_the_samples_have_no_status(store: Corpus) -> None:
     for title in ("关于《山西省城乡垃圾管理条例（草案）》的说明", "山西省人民检察院工作报告"):
         assert store.status_of(_doc(store, title).id, TODAY) is None
 
 
-def _file(store: Store, prefix: str) -> str:
+def _file(store: Corpus, prefix: str) -> str:
     return next(s["file"] for s in store.sources() if s["file"].startswith(prefix))
 
 
 # ------------------------------------------------------------------------------------------- figures
 
 
-def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Store) -> None:
+def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Corpus) -> None:
     doc = _doc(store, "关于山西省2020年国民经济和社会发展计划执行情况与2021年国民经济和社会发展计划草案的报告")
     figures = store.figures(doc.id)
     gdp = next(f for f in figures if f["unit"] == "亿元" and "地区生产总值" in f["subject"])
@@ -214,7 +214,7 @@ def test_001_figures_that_lost_their_decimal_point_are_flagged(store: Store) -> 
     assert "suspect" in investment  # 增长１０６％: 10.6%
 
 
-def test_002_targets_keep_their_baseline_year(store: Store) -> None:
+def test_002_targets_keep_their_baseline_year(store: Corpus) -> None:
     doc = _doc(store, "节能减排实施方案")
     energy = [f for f in store.figures(doc.id) if f["subject"].endswith("能源消耗")]
     assert any(f.get("baseline_year") == 2020 and f["change"] == "下降" for f in energy)

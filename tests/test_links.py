@@ -9,7 +9,7 @@ from pathlib import Path
 from gazette_text import PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths
 from gongbao.link.refs import title_key
-from gongbao.store import Store
+from gongbao.store import open_corpus
 
 LAW = """
 山西省测试管理条例
@@ -173,7 +173,7 @@ def test_a_resolution_resolves_on_the_report_printed_after_it(parse_text) -> Non
 def test_a_citation_resolves_when_the_cited_text_is_ingested_later(tmp_path: Path, db: Path) -> None:
     explanation = write(tmp_path, "b_explanation.txt", gazette(EXPLANATION))
     law = write(tmp_path, "a_law.txt", gazette(LAW))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, [explanation])
         exp = store.list_documents()[0]
         assert {r["external"] for r in store.references_of(exp.id) if r["kind"] == "document"} == {True}
@@ -192,7 +192,7 @@ def test_a_citation_resolves_when_the_cited_text_is_ingested_later(tmp_path: Pat
 def test_a_repeal_with_a_number_resolves_to_that_version_only(tmp_path: Path, db: Path) -> None:
     old = write(tmp_path, "old.txt", gazette(OLD_NOTICE))
     new = write(tmp_path, "new.txt", gazette(REPEALING_NOTICE))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, [new, old])
         old_doc = next(d for d in store.list_documents() if d.doc_number == "晋政办发〔2019〕5号")
         new_doc = next(d for d in store.list_documents() if d.doc_number == "晋政办发〔2023〕12号")
@@ -204,7 +204,7 @@ def test_a_repeal_with_a_number_resolves_to_that_version_only(tmp_path: Path, db
 def test_replacing_a_file_keeps_the_links_into_it(tmp_path: Path, db: Path) -> None:
     explanation = write(tmp_path, "explanation.txt", gazette(EXPLANATION))
     law = write(tmp_path, "law.txt", gazette(LAW))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, [explanation, law])
         write(tmp_path, "law.txt", gazette(LAW.replace("制定本条例。", "制定本条例。本条例所称测试包括检测。")))
         ingest_paths(store, [law])
@@ -232,7 +232,7 @@ def test_search_puts_the_text_in_force_before_the_one_it_repealed(tmp_path: Path
     from gongbao.search import search
 
     paths = [write(tmp_path, "old.txt", gazette(OLD_NOTICE)), write(tmp_path, "new.txt", gazette(REPEALING_NOTICE))]
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, paths)
         hits = search(store, "测试基金管理", limit=10).hits
         numbers = [store.document(h.document_id, with_provisions=False).doc_number for h in hits]

@@ -16,7 +16,7 @@ from gazette_text import gazette, hard_wrap, write
 from gongbao.ingest import ingest_file
 from gongbao.pipeline import parse_file
 from gongbao.search.engine import analyze, search
-from gongbao.store import Store
+from gongbao.store import Corpus, open_corpus
 
 LAW_TITLE = "山西省粮食安全保障条例"
 NOTICE_TITLE = "山西省人民政府办公厅关于印发山西省生活垃圾分类管理办法的通知"
@@ -109,7 +109,7 @@ def loaded(cli, files: dict[str, Path]):
 
 @pytest.fixture
 def store(files: dict[str, Path], db: Path):
-    with Store(db) as s:
+    with open_corpus(db) as s:
         for path in files.values():
             ingest_file(s, path)
         yield s
@@ -469,7 +469,7 @@ def test_collapse_keeps_the_best_hit_of_each_document(loaded) -> None:
 # ----------------------------------------------------------------------------------------------- snippets
 
 
-def _provision_text(store: Store, hit) -> str:
+def _provision_text(store: Corpus, hit) -> str:
     """The text of the hit's provision as one line: a snippet is shown on one line, so the line break between two
     款 may become nothing; every other character must be the provision's own."""
     (p,) = [p for p in store.provisions(hit.document_id) if p.id == hit.provision_id]
@@ -546,7 +546,7 @@ def test_hit_inside_the_second_paragraph_has_the_citation_of_that_paragraph(stor
 
 def test_reingesting_a_changed_file_replaces_the_searchable_wording(tmp_path: Path, db: Path) -> None:
     path = write(tmp_path, "a.txt", law_text())
-    with Store(db) as s:
+    with open_corpus(db) as s:
         ingest_file(s, path)
         assert citations(search(s, '"储备粮制度"').hits) == [law(2)]
         write(tmp_path, "a.txt", law_text(LAW_HEAD.replace("储备粮制度", "粮食应急保障制度")))
@@ -560,7 +560,7 @@ def test_reingesting_a_changed_file_replaces_the_searchable_wording(tmp_path: Pa
 
 def test_old_wording_stays_gone_when_other_files_come_in_after_a_shorter_version(tmp_path: Path, db: Path) -> None:
     path = write(tmp_path, "a.txt", law_text() + gazette(REPORT))
-    with Store(db) as s:
+    with open_corpus(db) as s:
         ingest_file(s, path)
         assert citations(search(s, '"储备粮"').hits)
         write(tmp_path, "a.txt", gazette(REPORT))  # the law is gone from a.txt
@@ -573,7 +573,7 @@ def test_old_wording_stays_gone_when_other_files_come_in_after_a_shorter_version
 
 def test_ingesting_the_same_file_twice_does_not_duplicate_hits(tmp_path: Path, db: Path) -> None:
     path = write(tmp_path, "a.txt", law_text())
-    with Store(db) as s:
+    with open_corpus(db) as s:
         ingest_file(s, path)
         before = citations(search(s, "粮", limit=100).hits)
         assert ingest_file(s, path).status == "unchanged"

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from gazette_text import gazette, line_of, write
 from gongbao.ingest import ingest_file
 from gongbao.search import search
-from gongbao.store import Store
+from gongbao.store import Corpus, open_corpus
 
 HEAD = """
 山西省城市数字化管理条例
@@ -81,12 +81,12 @@ SUBSTRINGS = sorted(
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory):
     folder = tmp_path_factory.mktemp("fuzz")
-    with Store(folder / "gongbao.db") as s:
+    with open_corpus(folder / "gongbao.db") as s:
         assert ingest_file(s, write(folder, "digital.txt", TEXT)).documents == 2
         yield s
 
 
-def _missing(store: Store, query: str, needle: str) -> list[int]:
+def _missing(store: Corpus, query: str, needle: str) -> list[int]:
     """Lines of paragraphs containing `needle` that no hit of `query` covers."""
     hits = search(store, query, limit=100).hits
     assert len(hits) <= 100
@@ -169,7 +169,7 @@ piece = st.one_of(
 composed = st.lists(piece, max_size=40).map(" ".join) | st.lists(piece, max_size=40).map("".join)
 
 
-def _check(store: Store, query: str, limit: int) -> None:
+def _check(store: Corpus, query: str, limit: int) -> None:
     result = search(store, query, limit=limit)
     assert len(result.hits) <= limit
     scores = [h.score for h in result.hits]
@@ -195,7 +195,7 @@ def test_any_mix_of_words_operators_quotes_and_odd_characters_is_a_valid_query(s
 
 
 @pytest.fixture(scope="module")
-def db_file(store: Store) -> Path:
+def db_file(store: Corpus) -> Path:
     return store.path
 
 

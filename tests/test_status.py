@@ -10,7 +10,7 @@ from gazette_text import PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths
 from gongbao.link.status import expiry, status_of
 from gongbao.model import Document, Provision, Source
-from gongbao.store import Store
+from gongbao.store import open_corpus
 from test_links import OLD_NOTICE, REPEALING_NOTICE
 
 
@@ -82,7 +82,7 @@ def test_a_text_without_any_date_has_unknown_status() -> None:
 
 def test_status_in_the_store_follows_a_repeal_from_another_file(tmp_path: Path, db: Path) -> None:
     paths = [write(tmp_path, "old.txt", gazette(OLD_NOTICE)), write(tmp_path, "new.txt", gazette(REPEALING_NOTICE))]
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, paths)
         old = next(d for d in store.list_documents() if d.doc_number == "晋政办发〔2019〕5号")
         # the new notice is issued 2023-05-04 and takes effect 2023-06-01: the repeal applies from then

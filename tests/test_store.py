@@ -15,11 +15,11 @@ import pytest
 
 from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_file, ingest_paths
-from gongbao.store import Store, StoreError
+from gongbao.store import Corpus, Store, StoreError, open_corpus
 from gongbao.store.sqlite.store import SCHEMA_VERSION
 
 
-def _snapshot(store: Store) -> dict:
+def _snapshot(store: Corpus) -> dict:
     docs = store.list_documents()
     return {
         "documents": store.count("documents"),
@@ -31,9 +31,9 @@ def _snapshot(store: Store) -> dict:
     }
 
 
-def test_ingesting_the_same_file_twice_changes_nothing(tmp_path: Path, db: Path) -> None:
+def test_ingesting_the_same_file_twice_changes_nothing(tmp_path: Path, db: Path | str) -> None:
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         first = ingest_file(store, path)
         before = _snapshot(store)
         second = ingest_file(store, path)
@@ -48,15 +48,15 @@ def test_same_file_in_a_fresh_database_gets_the_same_ids(tmp_path: Path) -> None
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION + PERSONNEL))
     snapshots = []
     for name in ("a.db", "b.db"):
-        with Store(tmp_path / name) as store:
+        with open_corpus(tmp_path / name) as store:
             ingest_file(store, path)
             snapshots.append(_snapshot(store))
     assert snapshots[0] == snapshots[1]
 
 
-def test_changed_file_replaces_its_old_version(tmp_path: Path, db: Path) -> None:
+def test_changed_file_replaces_its_old_version(tmp_path: Path, db: Path | str) -> None:
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_file(store, path)
         write(tmp_path, "issue.txt", gazette(NOTICE_WITH_MEASURES))
         result = ingest_file(store, path)
@@ -73,13 +73,13 @@ def test_changed_file_replaces_its_old_version(tmp_path: Path, db: Path) -> None
     assert sha == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_batch_with_bad_files_ingests_the_good_one_and_reports_the_others(tmp_path: Path, db: Path) -> None:
+def test_batch_with_bad_files_ingests_the_good_one_and_reports_the_others(tmp_path: Path, db: Path | str) -> None:
     binary = tmp_path / "scan.txt"
     binary.write_bytes(b"\x00\x01\x02PK\x03\x04" * 50)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
     good = write(tmp_path, "good.txt", gazette(PROMULGATION))
-    with Store(db) as store:
+    with open_corpus(db) as store:
         report = ingest_paths(store, [binary, empty, good])
         files = [s["file"] for s in store.sources()]
     assert [r.file for r in report.results] == ["good.txt"]
@@ -116,18 +116,18 @@ _KILLED_INGEST = textwrap.dedent(
 
 
 @pytest.mark.parametrize("had_old_version", [False, True])
-def test_killed_ingest_leaves_the_database_as_it_was(tmp_path: Path, db: Path, had_old_version: bool) -> None:
+def test_killed_ingest_leaves_the_database_as_it_was(tmp_path: Path, sqlite_db: Path, had_old_version: bool) -> None:
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
     before = None
     if had_old_version:
-        with Store(db) as store:
+        with Store(sqlite_db) as store:
             ingest_file(store, path)
             before = _snapshot(store)
         write(tmp_path, "issue.txt", gazette(NOTICE_WITH_MEASURES + PERSONNEL))
     else:
-        Store(db).close()
+        Store(sqlite_db).close()
     proc = subprocess.Popen(
-        [sys.executable, "-c", _KILLED_INGEST, str(db), str(path)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", _KILLED_INGEST, str(sqlite_db), str(path)], stdout=subprocess.PIPE, text=True
     )
     try:
         marker = proc.stdout.readline()
@@ -137,7 +137,7 @@ def test_killed_ingest_leaves_the_database_as_it_was(tmp_path: Path, db: Path, h
         proc.wait(timeout=10)
         proc.stdout.close()
     assert proc.returncode == -signal.SIGKILL
-    with Store(db) as store:
+    with Store(sqlite_db) as store:
         assert store.db.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         if had_old_version:
             assert _snapshot(store) == before
@@ -147,12 +147,12 @@ def test_killed_ingest_leaves_the_database_as_it_was(tmp_path: Path, db: Path, h
             assert store.count("provisions") == 0
 
 
-def test_reader_can_read_while_a_writer_holds_a_write_transaction(tmp_path: Path, db: Path) -> None:
+def test_reader_can_read_while_a_writer_holds_a_write_transaction(tmp_path: Path, sqlite_db: Path) -> None:
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
-    with Store(db) as store:
+    with Store(sqlite_db) as store:
         ingest_file(store, path)
         documents, provisions = store.count("documents"), store.count("provisions")
-    writer = Store(db)
+    writer = Store(sqlite_db)
     try:
         writer.db.execute("PRAGMA cache_size = 10")  # a large write spills to the file before commit
         writer.db.execute("BEGIN IMMEDIATE")
@@ -160,7 +160,7 @@ def test_reader_can_read_while_a_writer_holds_a_write_transaction(tmp_path: Path
         writer.db.executemany(
             "INSERT INTO regions VALUES (?, ?, ?, ?)", [("issue.txt", "gap", n, n) for n in range(1, 20001)]
         )
-        reader = Store(db, readonly=True)
+        reader = Store(sqlite_db, readonly=True)
         try:
             reader.db.setbusytimeout(200)
             assert reader.db.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
@@ -176,9 +176,9 @@ def test_reader_can_read_while_a_writer_holds_a_write_transaction(tmp_path: Path
         writer.close()
 
 
-def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Path, db: Path) -> None:
+def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Path, sqlite_db: Path) -> None:
     path = write(tmp_path, "issue.txt", gazette(PROMULGATION))
-    with Store(db) as store:
+    with Store(sqlite_db) as store:
         ingest_paths(store, [path])
         before = [(d.id, d.title) for d in store.list_documents()]
         # what an older version left behind: its version number, and no table for what it did not know yet
@@ -186,8 +186,8 @@ def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Pat
         store.db.execute("DROP TABLE relations")
     path.unlink()  # the upgrade needs only what the database holds
     with pytest.raises(StoreError, match="older version"):
-        Store(db, readonly=True)
-    with Store(db) as store:
+        Store(sqlite_db, readonly=True)
+    with Store(sqlite_db) as store:
         assert [(d.id, d.title) for d in store.list_documents()] == before
         law = store.find_document("山西省民营经济发展促进条例")
         assert [r["type"] for r in store.relations_of(law.id)["incoming"]] == ["promulgates"]

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from gongbao.ingest import ingest_paths, sample_paths
-from gongbao.store import open_corpus
 from gongbao.web.app import create_app
 
 with warnings.catch_warnings():
@@ -44,11 +42,8 @@ def test_the_sql_pattern_sees_sql() -> None:
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = tmp_path_factory.mktemp("wall") / "gongbao.db"
-    with open_corpus(db) as store:
-        assert not ingest_paths(store, sample_paths()).errors
-    with TestClient(create_app(db)) as c:
+def client(samples_db: Path | str) -> Iterator[TestClient]:
+    with TestClient(create_app(samples_db)) as c:
         yield c
 
 

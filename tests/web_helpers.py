@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from gongbao.ingest import ingest_paths
-from gongbao.store import Store
+from gongbao.store import open_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"  # /artifacts/ is git-ignored
@@ -30,16 +30,17 @@ CHROMIUM_ARGS = [
 ]
 
 
-def build_db(path: Path, files: Iterable[Path]) -> Path:
-    """A database at `path` holding the given gazette files; fails the test if any file was not ingested."""
-    with Store(path) as store:
+def build_db(target: Path | str, files: Iterable[Path]) -> Path | str:
+    """A database at `target` (a path or a postgresql:// address) holding the given gazette files; fails the test
+    if any file was not ingested."""
+    with open_corpus(target) as store:
         report = ingest_paths(store, list(files))
     assert not report.errors, report.errors
-    return path
+    return target
 
 
 @contextmanager
-def serve(db: Path) -> Iterator[str]:
+def serve(db: Path | str) -> Iterator[str]:
     """The gongbao app over `db`, served by uvicorn on a free 127.0.0.1 port; yields the base URL."""
     import uvicorn
 

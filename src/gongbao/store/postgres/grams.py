@@ -35,9 +35,22 @@ MAX_POSITIONS = 256
 _TOKEN = re.compile(r"[^\W_]|[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 
 
+class _Separators(dict[int, int | None]):
+    """str.translate table that deletes every character that is not a token character (decided once per
+    character, then looked up in C: several times faster than a regular expression over the text)."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = code if _TOKEN.match(chr(code)) else None
+        self[code] = value
+        return value
+
+
+_SEPARATORS = _Separators()
+
+
 def tokens(text: str) -> str:
     """The index tokens of a text, one character each, as one string ('罚款，PM2.5' → '罚款pm25')."""
-    return "".join(_TOKEN.findall(text)).lower()
+    return text.translate(_SEPARATORS).lower()
 
 
 def tsvector(heading_tokens: str, body_tokens: str) -> str:

@@ -84,6 +84,14 @@ def close_pools() -> None:
         _pools.clear()
 
 
+def close_pool(url: str) -> None:
+    """Close the pool of one server address (a test's database, before it is dropped)."""
+    with _pools_lock:
+        pool = _pools.pop(url, None)
+    if pool is not None:
+        pool.close()
+
+
 def _shown(url: str) -> str:
     """The address without a password, for messages."""
     try:
