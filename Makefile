@@ -12,7 +12,7 @@ QUIET_PIP := grep -v "is ignored: it is neither a file nor a directory" || true
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PORT   ?= 8000
 
-.PHONY: demo test bench lint clean-venv browser robustness
+.PHONY: demo test bench bench-pg lint clean-venv browser postgres robustness
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,14 +27,21 @@ demo: $(STAMP)
 	@echo "web UI and HTTP API: open http://127.0.0.1:$(PORT)/  (API docs: /docs; Ctrl-C stops the server)"
 	$(BIN)/gongbao serve --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP) browser
+test: $(STAMP) browser postgres
 	$(BIN)/ruff check src tests scripts
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rs
 
 browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk; } \
 		|| echo "warning: chromium could not be installed; the browser tests will be skipped"
+
+# the tests start a throw-away PostgreSQL cluster from the system server binaries (initdb, pg_ctl)
+postgres:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql for the tests of the PostgreSQL backend"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; } \
+		|| echo "warning: postgresql could not be installed; the PostgreSQL half of the tests will be skipped"
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py

@@ -134,3 +134,23 @@ def test_two_ingest_processes_at_once_on_one_server_database(request: pytest.Fix
         "山西省甲项管理条例": {"山西省乙项管理条例"},
         "山西省乙项管理条例": {"山西省甲项管理条例"},
     }
+
+
+def test_ingest_with_two_parsing_processes_stores_what_one_process_stores(
+    request: pytest.FixtureRequest, tmp_path: Path, db: Path | str
+) -> None:
+    from gongbao.ingest import ingest_paths, sample_paths
+
+    bad = tmp_path / "scan.txt"
+    bad.write_bytes(b"\x00\x01PK\x03\x04" * 50)
+    files = [*sample_paths()[:3], bad]
+    with open_corpus(db) as store:
+        report = ingest_paths(store, files, jobs=2)
+        again = ingest_paths(store, files, jobs=2)  # nothing changed: nothing parsed again
+    assert [r.status for r in report.results] == ["added"] * 3
+    assert [r.status for r in again.results] == ["unchanged"] * 3
+    assert len(report.errors) == 1 and str(bad) in report.errors[0]
+    one = tmp_path / "one.db"
+    with open_corpus(one) as store:
+        ingest_paths(store, files)
+    assert _export(db) == _export(one)

@@ -112,6 +112,8 @@ def phrase_query(phrase: str) -> str:
 
 def occurrences(text: str, phrase: str) -> int:
     """Overlapping occurrences of `phrase` in `text` (FTS5 counts every position a phrase matches at)."""
+    if len(phrase) == 1:
+        return text.count(phrase)
     n, start = 0, text.find(phrase)
     while start != -1:
         n += 1

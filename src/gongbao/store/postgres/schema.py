@@ -161,6 +161,8 @@ MIGRATIONS: tuple[str, ...] = (
         body text NOT NULL,
         start_line integer NOT NULL,
         end_line integer NOT NULL,
+        heading_tokens text NOT NULL,  -- the index tokens (grams.tokens), for BM25 without re-tokenising
+        body_tokens text NOT NULL,
         grams tsvector NOT NULL  -- one lexeme per character, positions kept: a substring is a phrase query
     );
     CREATE INDEX search_units_document ON search_units(document_id);

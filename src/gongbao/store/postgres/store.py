@@ -440,14 +440,15 @@ class PostgresCorpus(Corpus):
         average = n_tokens / max(1, n_units)
         join = " JOIN documents d ON d.id = u.document_id" if conditions else ""
         sql = (
-            f"SELECT u.rid, u.heading, u.body FROM search_units u{join} WHERE u.grams @@ %s::tsquery{where} "
-            "ORDER BY ts_rank(u.grams, %s::tsquery) DESC LIMIT %s"
+            f"SELECT u.rid, u.heading_tokens, u.body_tokens FROM search_units u{join} "
+            f"WHERE u.grams @@ %s::tsquery{where}"
         )
-        # all matches are ranked exactly (FTS5's BM25); ts_rank only bounds how many, on very common words
-        rows = self._all(sql, [query, *args, query, MAX_EXACT])
-        scored = sorted(
-            ((-grams.bm25(grams.tokens(h), grams.tokens(b), phrases, idfs, average), rid) for rid, h, b in rows)
-        )
+        rows = self._all(sql + " LIMIT %s", [query, *args, MAX_EXACT + 1])
+        if len(rows) > MAX_EXACT:  # a very common word: ts_rank picks which matches are ranked exactly
+            rows = self._all(
+                sql + " ORDER BY ts_rank(u.grams, %s::tsquery) DESC LIMIT %s", [query, *args, query, MAX_EXACT]
+            )
+        scored = sorted((-grams.bm25(h, b, phrases, idfs, average), rid) for rid, h, b in rows)
         return {rid: -score for score, rid in scored[:limit]}
 
     def _phrase_idfs(self, phrases: list[str]) -> list[float]:
@@ -568,7 +569,7 @@ def _write_issue(conn: _Counted, issue: Any, indexed: list[tuple[Document, list[
             n_tokens += len(h) + len(b)
             char_units.append((h, b))
             unit_rows.append((doc.id, u.provision_id, u.kind, u.title, u.heading, u.body, u.start_line, u.end_line,
-                              grams.tsvector(h, b)))  # fmt: skip
+                              h, b, grams.tsvector(h, b)))  # fmt: skip
     conn.execute(
         "INSERT INTO sources (file, path, sha256, encoding, line_count, raw, ingested_at, unit_count, token_count) "
         "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
@@ -587,7 +588,8 @@ def _write_issue(conn: _Counted, issue: Any, indexed: list[tuple[Document, list[
             for d in docs
             for seq, p in enumerate(d.provisions)
         ],
-        "search_units (document_id, provision_id, kind, title, heading, body, start_line, end_line, grams)": unit_rows,
+        "search_units (document_id, provision_id, kind, title, heading, body, start_line, end_line, heading_tokens, "
+        "body_tokens, grams)": unit_rows,
         "char_df (file, term, df)": [(src.file, ch, n) for ch, n in sorted(grams.char_counts(char_units).items())],
         "document_keys (key, document_id)": [(k, d.id) for d in docs for k in document_keys(d)],
         f"refs (document_id, {_REF_SQL})": [(d.id, *_ref_row(r)) for d in docs for r in d.references],
