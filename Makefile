@@ -51,6 +51,10 @@ bench: $(STAMP)
 robustness: $(STAMP)
 	nice $(BIN)/python scripts/robustness.py --jobs 2
 
+# both backends at scale: a >= 1 GB corpus generated from ../shared/corpus (MB=… for another size)
+bench-pg: $(STAMP) postgres
+	$(BIN)/python scripts/bench_pg.py --mb $(or $(MB),1024)
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/ruff format --check src tests scripts

@@ -19,6 +19,23 @@ BACKENDS = ["sqlite", "postgres"]
 _names = (uuid.uuid4().hex[:12] for _ in itertools.count())
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_file: about the embedded database file itself (not run on a server)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests of the SQLite file itself (damage, side files) get no PostgreSQL variant: deselected, not skipped."""
+
+    def on_server(item: pytest.Item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return callspec is not None and callspec.params.get("db") == "postgres"
+
+    server = [i for i in items if i.get_closest_marker("sqlite_file") and on_server(i)]
+    if server:
+        config.hook.pytest_deselected(items=server)
+        items[:] = [i for i in items if i not in server]
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     """A throw-away PostgreSQL cluster for the whole session (see pg_server.py)."""

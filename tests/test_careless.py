@@ -25,6 +25,7 @@ def _documents(cli) -> int:
     return json.loads(result.stdout)["documents"]
 
 
+@pytest.mark.sqlite_file
 def test_export_refuses_to_overwrite_the_database(loaded, db: Path) -> None:
     before = _documents(loaded)
     result = loaded("export", "--out", db)
@@ -33,6 +34,7 @@ def test_export_refuses_to_overwrite_the_database(loaded, db: Path) -> None:
     assert _documents(loaded) == before
 
 
+@pytest.mark.sqlite_file
 def test_export_refuses_the_database_under_another_name(loaded, db: Path, tmp_path: Path) -> None:
     link = tmp_path / "alias.db"
     link.symlink_to(db)

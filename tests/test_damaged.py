@@ -13,6 +13,8 @@ from gazette_text import PERSONNEL, PROMULGATION, gazette, write
 from gongbao.ingest import ingest_paths
 from gongbao.store import Store
 
+pytestmark = pytest.mark.sqlite_file  # damage to the embedded database file
+
 
 @pytest.fixture
 def built(cli, db: Path, tmp_path: Path) -> Path:

@@ -193,3 +193,24 @@ def test_a_database_of_an_older_schema_is_rebuilt_from_its_sources(tmp_path: Pat
         assert [r["type"] for r in store.relations_of(law.id)["incoming"]] == ["promulgates"]
         version = store.db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0]
         assert version == str(SCHEMA_VERSION)
+
+
+def test_a_server_database_gets_its_schema_by_recorded_migrations(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    import psycopg
+
+    from conftest import new_target
+    from gongbao.store.postgres.schema import MIGRATIONS
+
+    url = new_target(request, "postgres", tmp_path)
+    with pytest.raises(StoreError, match="empty database"):
+        open_corpus(url, readonly=True)
+    open_corpus(url).close()
+    open_corpus(url).close()  # a second writer finds nothing to do
+    with psycopg.connect(url) as conn:
+        versions = [r[0] for r in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+        assert versions == list(range(1, len(MIGRATIONS) + 1))
+        conn.execute("INSERT INTO schema_migrations VALUES (%s, 'later')", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer gongbao"):
+        open_corpus(url, readonly=True)

@@ -41,7 +41,13 @@ def describe_database_error(e: BaseException) -> str | None:
     that callers above the storage wall can report it without importing the driver; None for any other error."""
     from gongbao.store.sqlite.store import describe_error
 
-    return describe_error(e)
+    if (found := describe_error(e)) is not None:
+        return found
+    try:
+        from gongbao.store.postgres.store import describe_error as describe_server_error
+    except ImportError:
+        return None
+    return describe_server_error(e)
 
 
 def writer_lock(

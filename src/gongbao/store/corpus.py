@@ -254,6 +254,10 @@ class Corpus(ABC):
         """Every document's id, title, inner_title, doc_number, doc_type, issuer, dates, file, has_articles."""
 
     @abstractmethod
+    def unit_keys(self, doc_id: str) -> dict[str, int]:
+        """A document's units, in order: provision id → unit key (to show a cited provision as a hit)."""
+
+    @abstractmethod
     def repealed(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of the documents another text in the corpus repeals."""
 

@@ -24,6 +24,7 @@ MIGRATIONS: tuple[str, ...] = (
         line_count integer NOT NULL,
         raw text NOT NULL,
         ingested_at text NOT NULL,
+        layout text,  -- JSON page map of a paged source (parse/pages.py); NULL for text
         unit_count integer NOT NULL DEFAULT 0,   -- search units of the file's documents
         token_count bigint NOT NULL DEFAULT 0,   -- index tokens in them (BM25's average length)
         resolved boolean NOT NULL DEFAULT false  -- its references resolved after its commit

@@ -23,6 +23,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,7 +33,9 @@ from psycopg_pool import ConnectionPool
 from gongbao.link.agencies import query_matches
 from gongbao.link.refs import document_keys
 from gongbao.model import Document, Probe, Provision, SearchFilters, Source, document_date, year_of
-from gongbao.store.corpus import TABLES, Corpus, IngestResult, StoreError, stats_dict
+from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup
+from gongbao.parse.script import search_form
+from gongbao.store.corpus import TABLES, Corpus, IngestResult, StoreError, StoreNeedsUpgrade, stats_dict
 from gongbao.store.postgres import grams
 from gongbao.store.postgres.links import resolve_pending
 from gongbao.store.postgres.schema import MIGRATION_LOCK, MIGRATIONS
@@ -126,8 +129,12 @@ class PostgresCorpus(Corpus):
                 raise StoreError(f"{self.location}: database written by a newer gongbao (schema {applied})")
             if applied == len(MIGRATIONS):
                 return
+            if readonly and applied == 0:
+                raise StoreError(f"{self.location}: an empty database (no gongbao tables): ingest files into it first")
             if readonly:
-                raise StoreError(f"{self.location}: database schema {applied} is behind; open it once for writing")
+                raise StoreNeedsUpgrade(
+                    f"{self.location}: database schema {applied} is behind; open it once for writing"
+                )
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
                 conn.execute(
@@ -179,6 +186,10 @@ class PostgresCorpus(Corpus):
         row = self._one("SELECT sha256 FROM sources WHERE file = %s", (file,))
         return row[0] if row else None
 
+    def source_identity(self, file: str) -> tuple[str, str] | None:
+        row = self._one("SELECT sha256, encoding FROM sources WHERE file = %s", (file,))
+        return (row[0], row[1]) if row else None
+
     def unchanged(self, file: str) -> IngestResult:
         docs, laws, articles = self._one(  # type: ignore[misc]
             "SELECT count(*), count(*) FILTER (WHERE has_articles), (SELECT count(*) FROM provisions p "
@@ -199,12 +210,12 @@ class PostgresCorpus(Corpus):
             laws=sum(d.has_articles for d in docs),
             articles=sum(p.kind == "article" for d in docs for p in d.provisions),
         )
-        indexed = [(doc, units_of(doc)) for doc in docs]  # (computed before the transaction: it holds locks)
+        indexed = [(doc, _search_units(doc)) for doc in docs]  # (computed before the transaction: it holds locks)
         with self._conn() as conn:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (1, zlib.crc32(src.file.encode()) - 2**31))
-                old = conn.execute("SELECT sha256 FROM sources WHERE file = %s", (src.file,)).fetchone()
-                if old and old[0] == src.sha256:
+                old = conn.execute("SELECT sha256, encoding FROM sources WHERE file = %s", (src.file,)).fetchone()
+                if old and tuple(old) == (src.sha256, src.encoding):
                     result.status = "unchanged"
                     return result
                 result.status = "replaced" if old else "added"
@@ -249,6 +260,17 @@ class PostgresCorpus(Corpus):
         row = self._one("SELECT raw FROM sources WHERE file = %s", (file,))
         return row[0].split("\n") if row else None
 
+    def page_runs(self, file: str) -> list[list[int]]:  # (cached per handle, as the SQLite store does)
+        key = f"pages:{file}"
+        if key not in self.cache:
+            with self._conn() as conn:
+                self.cache[key] = _page_runs(conn, file)
+        return self.cache[key]
+
+    def source_warnings(self, file: str) -> list[str]:
+        row = self._one("SELECT layout FROM sources WHERE file = %s", (file,))
+        return layout_warnings(row[0] if row else None)
+
     def regions(self, file: str) -> list[tuple[str, int, int]]:
         return self._all("SELECT kind, start_line, end_line FROM regions WHERE file = %s ORDER BY start_line", (file,))  # type: ignore[return-value]
 
@@ -290,6 +312,7 @@ class PostgresCorpus(Corpus):
             doc = _document(row)
             if with_provisions:
                 doc.provisions = _provisions(conn, doc_id)
+                attach_pages(doc, _page_runs(conn, doc.source.file))
             if with_provisions and with_links:
                 doc.references = _references(conn, doc_id)
                 doc.relations = _outgoing(conn, doc_id)
@@ -487,6 +510,10 @@ class PostgresCorpus(Corpus):
             ]
         return known["rows"]
 
+    def unit_keys(self, doc_id: str) -> dict[str, int]:
+        rows = self._all("SELECT provision_id, rid FROM search_units WHERE document_id = %s ORDER BY rid", (doc_id,))
+        return dict(rows)  # type: ignore[arg-type]
+
     def repealed(self, doc_ids: Iterable[str]) -> set[str]:
         docs = list(set(doc_ids))
         if not docs:
@@ -551,6 +578,15 @@ class _CountedCursor:
 _RELATION_KEYS = ("type", "document_id", "title", "evidence", "start_line", "end_line")
 
 
+def _search_units(doc: Document) -> list[Any]:
+    """The document's search units as the index compares them: Traditional characters in Simplified (the same
+    conversion as the SQLite index; queries are converted alike)."""
+    return [
+        replace(u, title=search_form(u.title), heading=search_form(u.heading), body=search_form(u.body))
+        for u in units_of(doc)
+    ]
+
+
 def _prod(values: Iterable[float]) -> float:
     out = 1.0
     for v in values:
@@ -571,10 +607,10 @@ def _write_issue(conn: _Counted, issue: Any, indexed: list[tuple[Document, list[
             unit_rows.append((doc.id, u.provision_id, u.kind, u.title, u.heading, u.body, u.start_line, u.end_line,
                               h, b, grams.tsvector(h, b)))  # fmt: skip
     conn.execute(
-        "INSERT INTO sources (file, path, sha256, encoding, line_count, raw, ingested_at, unit_count, token_count) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-        (src.file, src.path, src.sha256, src.encoding, len(src.lines), "\n".join(src.lines), now, len(unit_rows),
-         n_tokens),
+        "INSERT INTO sources (file, path, sha256, encoding, line_count, raw, ingested_at, layout, unit_count, "
+        "token_count) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        (src.file, src.path, src.sha256, src.encoding, len(src.lines), "\n".join(src.lines), now, layout_json(src),
+         len(unit_rows), n_tokens),
     )  # fmt: skip
     docs = [d for d, _u in indexed]
     tables = {
@@ -663,6 +699,11 @@ def _conditions(where: SearchFilters | None) -> tuple[list[str], list[Any]]:
     return [sql for _v, sql in chosen], [v for v, _sql in chosen]
 
 
+def _page_runs(conn: _Counted, file: str) -> list[list[int]]:
+    row = conn.execute("SELECT layout FROM sources WHERE file = %s", (file,)).fetchone()
+    return page_lookup(row[0] if row else None)
+
+
 def _provisions(conn: _Counted, doc_id: str) -> list[Provision]:
     rows = conn.execute(
         "SELECT id, kind, number, label, text, parent, start_line, end_line, heading FROM provisions "
@@ -733,3 +774,13 @@ def _figures(conn: _Counted, document_id: str) -> list[dict[str, Any]]:
 
 def _compact(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if v is not None}
+
+
+def describe_error(e: BaseException) -> str | None:
+    """One line for an error of the PostgreSQL driver (None for any other exception)."""
+    if isinstance(e, psycopg.OperationalError):
+        return f"the database server cannot be reached or refused the work ({str(e).strip().splitlines()[0]})"
+    if isinstance(e, psycopg.Error):
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        return f"the database server: {type(e).__name__}: {first}"
+    return None
