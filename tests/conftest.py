@@ -53,12 +53,15 @@ def pg_cluster() -> Iterator[Cluster]:
     cluster.stop()
 
 
-def new_target(request: pytest.FixtureRequest, backend: str, folder: Path) -> Path | str:
-    """A database that does not exist yet (SQLite: a path in `folder`) or is empty (PostgreSQL: a new database)."""
+def new_target(request: pytest.FixtureRequest, backend: str, folder: Path, keep: bool = False) -> Path | str:
+    """A database that does not exist yet (SQLite: a path in `folder`) or is empty (PostgreSQL: a new database,
+    dropped when the requesting test or fixture ends, or with the cluster if `keep`)."""
     if backend == "sqlite":
         return folder / "db" / "gongbao.db"
     cluster, name = request.getfixturevalue("pg_cluster"), f"t{next(_names)}"
     url = cluster.create(name)
+    if keep:
+        return url
 
     def close() -> None:  # a finished test's connections closed, its database dropped
         from gongbao.store.postgres.store import close_pool
@@ -123,7 +126,7 @@ def samples_on(request: pytest.FixtureRequest, backend: str) -> Path | str:
         from gongbao.store import open_corpus
 
         folder = request.getfixturevalue("tmp_path_factory").mktemp("samples")
-        target = new_target(request, backend, folder)
+        target = new_target(request, backend, folder, keep=True)  # (cached for the whole session)
         with open_corpus(target) as store:
             report = ingest_paths(store, sample_paths())
         assert not report.errors, report.errors

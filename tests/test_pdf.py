@@ -20,7 +20,7 @@ from gongbao.parse import ocr
 from gongbao.parse import pdf as pdf_reader
 from gongbao.parse.read import ReadError, read_source
 from gongbao.pipeline import parse_file
-from gongbao.store import Store
+from gongbao.store import open_corpus
 from pdf_make import Flow, Item
 
 TOPICS = ["城市供水", "道路运输", "森林防火", "农村公路", "旅游市场", "安全生产", "大气污染防治", "科技创新"]
@@ -193,7 +193,7 @@ def test_a_pdf_with_no_text_is_stored_with_a_warning_not_as_an_empty_document(
     result = cli("ingest", str(path))
     assert result.exit_code == 0, result.output
     assert "scan.pdf" in result.output and "page 1 of 1" in result.output and "OCR" in result.output
-    with Store(db) as store:
+    with open_corpus(db) as store:
         assert store.count("documents") == 0
         assert [s["file"] for s in store.sources()] == ["scan.pdf"]
         assert store.source_warnings("scan.pdf") and "OCR" in store.source_warnings("scan.pdf")[0]
@@ -213,7 +213,7 @@ def test_a_truncated_pdf_fails_alone_and_the_batch_goes_on(tmp_path: Path, db: P
     good = flow.write(tmp_path / "good.pdf")
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(good.read_bytes()[:900])
-    with Store(db) as store:
+    with open_corpus(db) as store:
         report = ingest_paths(store, expand([tmp_path]))
     assert [r.file for r in report.results] == ["good.pdf"]
     assert len(report.errors) == 1 and "bad.pdf" in report.errors[0] and "damaged" in report.errors[0]
@@ -223,7 +223,7 @@ def test_identity_is_the_bytes_and_the_extractor_version(tmp_path: Path, db: Pat
     flow = Flow(columns=2)
     law_issue(flow, ["科技创新"], articles=10)
     path = flow.write(tmp_path / "issue.pdf")
-    with Store(db) as store:
+    with open_corpus(db) as store:
         assert ingest_paths(store, [path]).results[0].status == "added"
 
         def no_extraction(_data: bytes):

@@ -16,7 +16,7 @@ from gongbao.ingest import expand, ingest_paths
 from gongbao.parse.read import ReadError, read_source
 from gongbao.parse.script import is_traditional, search_form
 from gongbao.pipeline import parse_file
-from gongbao.store import Store
+from gongbao.store import open_corpus
 
 ARTICLES = [
     "第一条　为了加强城市供水管理，保障供水安全，根据有关法律、法规，结合本省实际，制定本办法。",
@@ -127,7 +127,7 @@ def test_a_folder_takes_pdf_docx_html_and_markdown_beside_text(tmp_path: Path, d
     (tmp_path / "d.png").write_bytes(b"\x89PNG\r\n")
     files = expand([tmp_path])
     assert [f.name for f in files] == ["a.docx", "b.html", "c.md"]
-    with Store(db) as store:
+    with open_corpus(db) as store:
         report = ingest_paths(store, files)
     assert report.errors == []
     assert [r.articles for r in report.results] == [3, 3, 3]

@@ -101,10 +101,8 @@ def _shown(url: str) -> str:
         info = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.ProgrammingError:
         return "postgresql://…"
-    host = info.get("host", "")
-    return f"postgresql://{info.get('user', '')}@{host}{':' + str(info['port']) if info.get('port') else ''}/" + str(
-        info.get("dbname", "")
-    )
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"postgresql://{info.get('user', '')}@{info.get('host', '')}{port}/{info.get('dbname', '')}"
 
 
 class PostgresCorpus(Corpus):
