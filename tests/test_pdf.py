@@ -264,7 +264,7 @@ def test_the_web_cites_the_page_and_offers_the_original_pdf_at_it(tmp_path: Path
     flow = Flow(columns=2)
     items = law_issue(flow, ["道路运输"], articles=40)
     path = flow.write(tmp_path / "issue.pdf")
-    with Store(db) as store:
+    with open_corpus(db) as store:
         ingest_paths(store, [path])
         [doc] = store.list_documents()
     client = TestClient(create_app(db))

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -84,13 +89,13 @@ def _unchanged_paged(store: Corpus, path: Path, max_bytes: int) -> IngestResult 
     return store.unchanged(key)
 
 
-def source_key(store: Corpus, name: str, path: str, sha256: str) -> str:
+def source_key(store: Corpus, name: str, path: str, sha256: str, pending: Iterable[tuple[str, str, str]] = ()) -> str:
     """The key a file is stored (and cited) under.  Its bare name, as long as no file of that name from another
     folder is stored; then the shortest end of its path that is free (`b/issue.txt`), so that two files of one name
     are two sources.  The key of a stored file is kept: the same path again (changed or not) replaces itself, and
     the same bytes moved to another folder are the same source.  The first file of a name keeps its bare name, so
     the document ids of existing databases do not change."""
-    stored = store.sources_named(name)
+    stored = [*store.sources_named(name), *(p for p in pending if p[0].rsplit("/", 1)[-1] == name)]
     for key, stored_path, stored_sha in stored:
         if stored_path is None or stored_path == path or stored_sha == sha256:
             return key
@@ -108,14 +113,21 @@ def ingest_paths(
     paths: Iterable[Path],
     progress: Callable[[Path, IngestResult | None], None] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    jobs: int = 1,
 ) -> BatchReport:
+    """Ingest files one by one, or parsed by `jobs` processes while this one writes (parsing needs no storage);
+    each file that cannot be read or parsed is reported and the others go on."""
     report = BatchReport()
     todo = list(paths)
-    for n, path in enumerate(todo):
+    parsed = _parsed_in_parallel(store, todo, jobs, max_bytes) if jobs > 1 else ((p, None) for p in todo)
+    for n, (path, outcome) in enumerate(parsed):
         result = None
         try:
             read_warnings: list[str] = []
-            result = ingest_file(store, path, read_warnings, max_bytes)
+            if outcome is None:
+                result = ingest_file(store, path, read_warnings, max_bytes)
+            else:
+                result = _store_parsed(store, path, outcome, read_warnings)
             report.warnings += read_warnings
             result.warnings[:0] = [w.removeprefix(f"{path}: ") for w in read_warnings]
             report.results.append(result)
@@ -130,6 +142,65 @@ def ingest_paths(
         if progress:
             progress(path, result)
     return report
+
+
+# What a parsing process hands to the writer: ('issue', ParsedIssue) | ('unchanged', key) | ('error', reason).
+# An error travels as its reason (exceptions with their own constructor do not survive pickling).
+_Outcome = tuple[str, Any]
+
+
+def _parse_job(path: Path, key: str, known: tuple[str, str] | None, max_bytes: int) -> _Outcome:
+    """In a parsing process: read and parse one file under its key (no storage); a stored version is not parsed."""
+    try:
+        source = replace(read_source(path, max_bytes), file=key)
+        if (source.sha256, source.encoding) == known:
+            return ("unchanged", key)
+        return ("issue", parse_source(source))
+    except ReadError as e:
+        return ("error", e.reason)
+    except Exception as e:  # a parser bug on one file must not lose the rest of the batch
+        return ("error", f"internal error while parsing ({type(e).__name__}: {e})")
+
+
+def _store_parsed(store: Corpus, path: Path, outcome: _Outcome, warnings: list[str]) -> IngestResult:
+    kind, value = outcome
+    if kind == "error":
+        raise ReadError(path, value)
+    if kind == "unchanged":
+        return store.unchanged(value)
+    warnings += [f"{path}: {w}" for w in value.source.warnings]
+    return store.ingest(value)
+
+
+def _parsed_in_parallel(store: Corpus, paths: list[Path], jobs: int, max_bytes: int) -> Iterator[tuple[Path, _Outcome]]:
+    """(path, outcome) in the order of `paths`, parsed by `jobs` processes; at most 2 × jobs parsed files wait for
+    the writer, so memory stays bounded on a large batch.  Each file's key is chosen here, before it is parsed
+    (its document ids depend on it), counting the files of the batch already handed out."""
+    handed: list[tuple[str, str, str]] = []  # (key, path, sha256) of this batch, not all stored yet
+
+    def submit(pool: ProcessPoolExecutor, path: Path) -> Future[_Outcome]:
+        try:
+            sha = hashlib.sha256(read_bytes(path, max_bytes)).hexdigest()
+        except ReadError as e:
+            done: Future[_Outcome] = Future()
+            done.set_result(("error", e.reason))
+            return done
+        where = str(path.resolve())  # (the path a reader records)
+        key = source_key(store, path.name, where, sha, handed)
+        handed.append((key, where, sha))
+        return pool.submit(_parse_job, path, key, store.source_identity(key), max_bytes)
+
+    context = multiprocessing.get_context("spawn")  # (no fork of a process that holds database connections)
+    with ProcessPoolExecutor(jobs, mp_context=context) as pool:
+        todo = iter(paths)
+        pending = deque((p, submit(pool, p)) for p in itertools.islice(todo, 2 * jobs))
+        while pending:
+            path, future = pending.popleft()
+            pending.extend((p, submit(pool, p)) for p in itertools.islice(todo, 1))
+            try:
+                yield path, future.result()
+            except Exception as e:  # the parsing process itself died
+                yield path, ("error", f"internal error while parsing ({type(e).__name__}: {e})")
 
 
 def open_reader(target: str | os.PathLike[str]) -> Corpus:

@@ -111,6 +111,9 @@ def ingest(
         typer.Option(help="Seconds to wait for another ingest into the same database (default: until it ends)."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object per file.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Parse in this many processes (one writer).")
+    ] = 1,
 ) -> None:
     """Read, parse and store gazette issues.  Every file that reads as text is stored; what could not be read as
     expected is a warning of its file.  A file that is not text is reported and the others still go in (the exit
@@ -120,7 +123,7 @@ def ingest(
     target = db or default_db_path()
     try:
         with writer_lock(target, _say, wait), _open_writer(target) as store:
-            report = _ingest_batch(store, files, int(max_size * 1e6))
+            report = _ingest_batch(store, files, int(max_size * 1e6), jobs)
     except TimeoutError as e:
         err.print(f"[red]error:[/red] nothing ingested: {escape(str(e))} (--wait sets how long to wait)")
         raise typer.Exit(2) from None
@@ -186,7 +189,7 @@ def _open_writer(target: str | Path) -> Corpus:
     return store
 
 
-def _ingest_batch(store: Corpus, files: list[Path], max_bytes: int) -> BatchReport:
+def _ingest_batch(store: Corpus, files: list[Path], max_bytes: int, jobs: int = 1) -> BatchReport:
     with Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -200,7 +203,7 @@ def _ingest_batch(store: Corpus, files: list[Path], max_bytes: int) -> BatchRepo
         def advance(path: Path, _result: object) -> None:
             bar.update(task, advance=1, description=f"ingesting {escape(path.name)}")
 
-        return ingest_paths(store, files, advance, max_bytes=max_bytes)
+        return ingest_paths(store, files, advance, max_bytes=max_bytes, jobs=jobs)
 
 
 @app.command()
@@ -546,6 +549,9 @@ def search_command(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes (each with its own connections and caches).")
+    ] = 1,
     db: DbOption = None,
 ) -> None:
     """Serve the web pages and the HTTP API (read-only) over the database; one log line per request."""
@@ -555,15 +561,20 @@ def serve(
     from gongbao.web.app import create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
-    _open(db).close()  # a missing database is an error here too (not a corpus built on the spot)
+    reader = _open(db)  # a missing database is an error here too (not a corpus built on the spot)
+    reader.close()
+    target = str(db or default_db_path())
     try:
-        web_app = create_app(db or default_db_path())
+        web_app = create_app(target) if workers == 1 else None
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None
     shown = f"[{host}]" if ":" in host else host
-    err.print(f"gongbao: serving {escape(str(db or default_db_path()))} at http://{shown}:{port}/  (Ctrl-C stops)")
-    server.run(web_app, host=host, port=port)  # uvicorn with bounded request heads; the app logs each request
+    err.print(f"gongbao: serving {escape(reader.location)} at http://{shown}:{port}/  (Ctrl-C stops)")
+    if web_app is None:
+        server.run_workers(target, host, port, workers)
+    else:
+        server.run(web_app, host=host, port=port)  # uvicorn with bounded request heads; the app logs each request
 
 
 def main() -> None:

@@ -5,6 +5,7 @@ the same security headers as the app's."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import uvicorn
@@ -70,3 +71,29 @@ def config(app: Any, host: str, port: int, **options: Any) -> uvicorn.Config:
 
 def run(app: Any, host: str, port: int) -> None:
     uvicorn.Server(config(app, host, port)).run()
+
+
+LOG_CONFIG = {  # one line per request (the app's own access log) on standard error, in every worker process
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(message)s", "datefmt": "%H:%M:%S"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain", "stream": "ext://sys.stderr"}},
+    "loggers": {"gongbao": {"handlers": ["stderr"], "level": "INFO"}},
+}
+
+
+def run_workers(target: str, host: str, port: int, workers: int) -> None:
+    """`workers` server processes on one socket; each builds the app over the database named in GONGBAO_DB (its
+    own connections, caches and search threads)."""
+    os.environ["GONGBAO_DB"] = target
+    uvicorn.run(
+        "gongbao.web.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        http=BoundedHttpTools,
+        access_log=False,
+        log_level="warning",
+        log_config=LOG_CONFIG,
+    )

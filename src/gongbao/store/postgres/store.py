@@ -265,6 +265,18 @@ class PostgresCorpus(Corpus):
                 self.cache[key] = _page_runs(conn, file)
         return self.cache[key]
 
+    def source_path(self, file: str) -> str | None:
+        row = self._one("SELECT path FROM sources WHERE file = %s", (file,))
+        return row[0] if row else None
+
+    def sources_named(self, name: str) -> list[tuple[str, str | None, str]]:
+        rows = self._all(
+            "SELECT file, path, sha256 FROM sources "
+            "WHERE file = %(n)s OR right(file, length(%(n)s) + 1) = '/' || %(n)s ORDER BY length(file), file",
+            {"n": name},
+        )
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
     def source_warnings(self, file: str) -> list[str]:
         row = self._one("SELECT layout FROM sources WHERE file = %s", (file,))
         return layout_warnings(row[0] if row else None)
