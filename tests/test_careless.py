@@ -127,6 +127,7 @@ def test_ingest_exits_non_zero_when_any_file_was_not_ingested(cli, tmp_path: Pat
     assert _documents(cli) > 0  # the good file still went in
 
 
+@pytest.mark.sqlite_file
 @pytest.mark.parametrize("fmt", ["atom", "md"])
 def test_other_export_formats_refuse_the_database_too(loaded, db: Path, fmt: str) -> None:
     before = _documents(loaded)

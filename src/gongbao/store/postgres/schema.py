@@ -51,7 +51,8 @@ MIGRATIONS: tuple[str, ...] = (
         sort_date text,
         start_line integer NOT NULL,
         end_line integer NOT NULL,
-        has_articles boolean NOT NULL
+        has_articles boolean NOT NULL,
+        warnings text NOT NULL DEFAULT '[]'  -- JSON: what the parser could not read as expected
     );
     CREATE INDEX documents_file ON documents(file, ordinal);
     CREATE INDEX documents_type ON documents(doc_type);

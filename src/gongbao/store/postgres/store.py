@@ -32,10 +32,27 @@ from psycopg_pool import ConnectionPool
 
 from gongbao.link.agencies import query_matches
 from gongbao.link.refs import document_keys
-from gongbao.model import Document, Probe, Provision, SearchFilters, Source, document_date, year_of
+from gongbao.model import (
+    Document,
+    ParseWarning,
+    Probe,
+    Provision,
+    SearchFilters,
+    Source,
+    document_date,
+    year_of,
+)
 from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup
 from gongbao.parse.script import search_form
-from gongbao.store.corpus import TABLES, Corpus, IngestResult, StoreError, StoreNeedsUpgrade, stats_dict
+from gongbao.store.corpus import (
+    TABLES,
+    Corpus,
+    IngestResult,
+    StoreError,
+    StoreNeedsUpgrade,
+    stats_dict,
+    warning_line,
+)
 from gongbao.store.postgres import grams
 from gongbao.store.postgres.links import resolve_pending
 from gongbao.store.postgres.schema import MIGRATION_LOCK, MIGRATIONS
@@ -54,7 +71,7 @@ _REF_SQL = ", ".join(f'"{c}"' for c in _REF_COLUMNS)
 _REF_KEYS = tuple("target" if c == "target_id" else c for c in _REF_COLUMNS)
 _DOCUMENT_FIELDS = (
     "d.id, d.file, d.title, d.inner_title, d.doc_type, d.issuer, d.doc_number, d.dates, d.start_line, d.end_line, "
-    "coalesce(s.sha256, '')"
+    "d.warnings, coalesce(s.sha256, '')"
 )
 _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
@@ -195,7 +212,11 @@ class PostgresCorpus(Corpus):
             "FROM documents WHERE file = %(f)s",
             {"f": file},
         )
-        return IngestResult(file=file, status="unchanged", documents=docs, laws=laws, articles=articles)
+        stored = self._all("SELECT title, warnings FROM documents WHERE file = %s ORDER BY ordinal", (file,))
+        warnings = [warning_line(title, ParseWarning(**w)) for title, ws in stored for w in json.loads(ws)]
+        return IngestResult(
+            file=file, status="unchanged", documents=docs, laws=laws, articles=articles, warnings=warnings
+        )
 
     def ingest(self, issue: Any) -> IngestResult:
         """One transaction for the file's rows, then the resolution pass (see postgres/links.py)."""
@@ -207,6 +228,7 @@ class PostgresCorpus(Corpus):
             documents=len(docs),
             laws=sum(d.has_articles for d in docs),
             articles=sum(p.kind == "article" for d in docs for p in d.provisions),
+            warnings=[warning_line(d.title, w) for d in docs for w in d.warnings],
         )
         indexed = [(doc, _search_units(doc)) for doc in docs]  # (computed before the transaction: it holds locks)
         with self._conn() as conn:
@@ -628,7 +650,7 @@ def _write_issue(conn: _Counted, issue: Any, indexed: list[tuple[Document, list[
             (src.file, r.kind, r.start_line, r.end_line) for r in issue.regions
         ],
         "documents (id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, sort_date, "
-        "start_line, end_line, has_articles)": [_document_row(d, src.file, n) for n, d in enumerate(docs, 1)],
+        "start_line, end_line, has_articles, warnings)": [_document_row(d, src.file, n) for n, d in enumerate(docs, 1)],
         "provisions (document_id, seq, id, kind, number, label, heading, text, parent, start_line, end_line)": [
             (d.id, seq, p.id, p.kind, p.number, p.label, p.heading, p.text, p.parent, p.start_line, p.end_line)
             for d in docs
@@ -656,7 +678,8 @@ def _write_issue(conn: _Counted, issue: Any, indexed: list[tuple[Document, list[
 def _document_row(d: Document, file: str, ordinal: int) -> tuple[Any, ...]:
     dates = json.dumps(d.dates, ensure_ascii=False)
     return (d.id, file, ordinal, d.title, d.inner_title, d.doc_type, d.issuer, d.doc_number, dates, year_of(d.dates),
-            document_date(d.dates), d.source.start_line, d.source.end_line, d.has_articles)  # fmt: skip
+            document_date(d.dates), d.source.start_line, d.source.end_line, d.has_articles,
+            json.dumps([w.to_dict() for w in d.warnings], ensure_ascii=False))  # fmt: skip
 
 
 def _relation_row(doc_id: str, r: dict[str, Any]) -> tuple[Any, ...]:
@@ -681,7 +704,7 @@ def _ref_row(ref: dict[str, Any]) -> list[Any]:
 
 
 def _document(row: Iterable[Any]) -> Document:
-    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, sha = row
+    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, warnings, sha = row
     return Document(
         id=doc_id,
         title=title,
@@ -691,6 +714,7 @@ def _document(row: Iterable[Any]) -> Document:
         doc_number=doc_number,
         dates=json.loads(dates),
         source=Source(file=file, sha256=sha, start_line=start, end_line=end),
+        warnings=[ParseWarning(**w) for w in json.loads(warnings)],
     )
 
 
