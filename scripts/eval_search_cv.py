@@ -161,7 +161,7 @@ def citation_check(dbs: dict[str, Path], laws: int, per_law: int = 10) -> None:
                     for kind, name_typed in (("full", f"《{title}》"), ("short", without_place(title))):
                         hits = search(store, name_typed + art.label, limit=1).hits
                         # the same law may be in the corpus twice (two versions, two gazettes): its article counts
-                        right = bool(hits) and hits[0].title == d["title"] and hits[0].provision_id == art.id
+                        right = bool(hits) and hits[0].title == d["title"] and hits[0].label == art.label
                         ok[kind] += right
                         if not right and len(misses) < 5:
                             misses.append(f"{name_typed}{art.label} → {hits[0].citation if hits else None}")

@@ -31,7 +31,7 @@ _PROVISION = re.compile(
 _QUOTED_TITLE = re.compile(r"《([^《》]{2,120})》")
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 # a name typed without 《》: the query is only the name (and a provision), and the name ends in a type word
-_BARE_NAME = re.compile(r"^[\u4e00-\u9fff（）()〈〉、，·\d]{2,80}$")
+_BARE_NAME = re.compile(r"^[\u4e00-\u9fff（）()〈〉、，·“”\d]{2,80}$")
 _PLACE = re.compile(r"^(?:中华人民共和国|.{2,8}?(?:省|自治区|市|自治州|县|区))")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NAME_TYPES = ("法", "条例", "办法", "规定", "细则", "实施细则", "规则", "决定", "解释", "意见", "方案", "通知", "规划")
