@@ -258,3 +258,24 @@ def test_contents_entry_missing_from_the_body_and_body_document_missing_from_con
     unlisted = ISSUE_WITH_CONTENTS.replace("山西省城市绿化条例……（２）\n", "")
     issue = parse_text(gazette(unlisted))
     assert [d.title for d in issue.documents] == ["山西省城市绿化条例", "城市绿化工作若干问题"]
+
+
+def test_heading_before_a_later_article_and_indented_lines_do_not_start_documents(parse_text) -> None:
+    law = """
+山西省城乡规划条例
+（2024年1月1日山西省第十四届人民代表大会常务委员会第八次会议通过）
+第一条　为了加强城乡规划管理，制定本条例。
+　　建设项目选址规划
+　　第二条　建设项目选址应当符合城乡规划。
+　　听取和审议人民政府的专项工作报告
+　　常务委员会每年听取和审议人民政府的专项工作报告。
+· 2 ·
+第三条　本条例自2024年3月1日起施行。
+"""
+    text = gazette(law)
+    issue = parse_text(text)
+    assert [d.title for d in issue.documents] == ["山西省城乡规划条例"]
+    (doc,) = issue.documents
+    assert [p.number for p in doc.provisions if p.kind == "article"] == [1, 2, 3]
+    page = line_of(text, "· 2 ·")
+    assert not any(p.start_line <= page <= p.end_line and "2 ·" in p.text for p in doc.provisions)

@@ -194,7 +194,7 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
         return None
     if len(strip_qualifiers(joined)) < len(doc_type) + (2 if _enacted(text, k + 1) else 3):
         return None  # 名词解释, 公告: a type word with too little before it is a heading, not a title (信访条例 is one)
-    follower = _follower(text, k + 1, doc_type)
+    follower = _follower(text, k + 1, doc_type, text[start].indent)
     if (
         follower == "weak"
         and doc_type not in METADATA_TYPES
@@ -428,16 +428,18 @@ def _after_a_break(text: list[CleanLine], i: int, wrap_width: int) -> bool:
     return not wrap_width or text[i].lead_space or _ANNEX_LABEL.match(_squeeze_ws(prev.text)) is not None
 
 
-def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
+def _follower(text: list[CleanLine], k: int, doc_type: str, title_indented: bool = False) -> str:
     """'strong' when line k is something that follows a title, 'weak' for a plain paragraph, '' otherwise."""
     if k >= len(text):
         return ""
     ln = text[k]
     t = ln.text
     if _PART_NAME.match(t):
-        return _follower(text, k + 1, doc_type)  # 中华人民共和国民法典 / 合同编 / 2020年5月28日…通过
+        return _follower(text, k + 1, doc_type, title_indented)  # 中华人民共和国民法典 / 合同编 / 2020年5月28日…通过
     if _enacted(text, k):
         return "strong"
+    if (m := ARTICLE_HEAD.match(t) or DIVISION_HEAD.match(t)) and m.group(1) not in ("一", "1"):
+        return ""  # a later article or chapter continues the law above: the line before it is a heading
     if (
         _ADOPTION_NOTE.match(t)
         or _SPEECH_LINE.match(t)
@@ -446,8 +448,8 @@ def _follower(text: list[CleanLine], k: int, doc_type: str) -> str:
         or _is_salutation(text, k)
     ):
         return "strong"
-    if ln.indent:
-        return "strong"
+    if ln.indent and not title_indented:
+        return "strong"  # (an indent sets a paragraph off from a title only when the title has none)
     if doc_type in NORMATIVE_TYPES and _TOC_HEAD.match(_squeeze_ws(t)):
         return "strong"  # a law printed with its own table of contents
     if DATE_LINE.match(t):
