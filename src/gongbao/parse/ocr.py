@@ -2,7 +2,7 @@
 
 Installed by `pip install 'gongbao[ocr]'`: rapidocr-onnxruntime carries its Chinese detection and recognition
 models (PP-OCRv4) inside the wheel and runs them with onnxruntime on the CPU; nothing is downloaded at run time.
-Without it, `available()` is False and such pages are reported as needing OCR.
+Without it (or with GONGBAO_OCR=0), `available()` is False and such pages are reported as needing OCR.
 
 Reads: one PDF page, rendered to pixels by PDFium.
 Writes: the recognised text lines as fragments in PDF points, so that the page is then read like a text page
@@ -12,6 +12,7 @@ Writes: the recognised text lines as fragments in PDF points, so that the page i
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import statistics
 from functools import lru_cache
@@ -23,7 +24,8 @@ _SCALE = 2.0  # pixels per PDF point: a 10.5 pt character becomes ~21 px, what t
 
 
 def available() -> bool:
-    return importlib.util.find_spec(_PACKAGE) is not None
+    """The extra is installed and not switched off (GONGBAO_OCR=0: scans are then reported, not read)."""
+    return os.environ.get("GONGBAO_OCR", "1") != "0" and importlib.util.find_spec(_PACKAGE) is not None
 
 
 def engine_name() -> str:
