@@ -435,3 +435,13 @@ def test_articles_quoted_by_the_points_of_an_amendment_are_not_its_articles() ->
     )
     assert [p for p in provisions if p.kind == "article"] == []
     assert [p.label for p in provisions if p.kind == "heading"] == ["一、", "二、"]
+
+
+def test_an_article_of_over_a_thousand_paragraphs_is_parsed_with_its_labels() -> None:
+    """A pasted table can give one article more than a thousand 款; their labels read 第一千零一款, not a crash."""
+    rows = [f"第{i}行的内容。" for i in range(1, 1206)]
+    provisions = parse_provisions(paragraphs("第一条\u3000本条例附下表：", *rows))
+    labels = {p.number: p.label for p in provisions if p.kind == "paragraph"}
+    assert len(labels) == 1206
+    assert labels[1001] == "第一千零一款"
+    assert labels[1206] == "第一千二百零六款"

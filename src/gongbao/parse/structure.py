@@ -23,6 +23,7 @@ _ITEM = re.compile(rf"^[(（]\s*([{_ZH}]+)\s*[)）]\s*")
 _SUB_ARABIC = re.compile(r"^(\d{1,2})\s*[.、．](?!\d)\s*")
 _SUB_PAREN = re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]\s*")
 _CIRCLED = re.compile(r"^([①-⑳])\s*")
+_CIRCLED_ANY = re.compile(f"[{CIRCLED}]")  # one C-speed scan instead of a Python loop per character
 _HEAD_ZH = re.compile(rf"^([{_ZH}]+)、\s*")
 _DECIMAL = re.compile(r"^(\d{1,2}(?:\.\d{1,2}){1,3})\s*(?=[^\d.\s])")
 _DECIMAL_TOP = re.compile(r"^(\d{1,2})\s+(?=[\u4e00-\u9fff])")
@@ -260,7 +261,8 @@ class _Builder:
         referenced: set[str] = set()  # footnote marks met inside the text so far (…修改为①)
         for i, p in enumerate(paragraphs):
             mark = _note_mark(p.text, referenced)
-            referenced.update(ch for ch in p.text[1:] if ch in CIRCLED)
+            if _CIRCLED_ANY.search(p.text, 1):
+                referenced.update(_CIRCLED_ANY.findall(p.text, 1))
             if mark and article is not None:
                 article.notes.append((mark, p))  # a note does not end the article: its next 款 may follow
                 referenced.discard(mark)
@@ -502,9 +504,17 @@ def _zh(n: int) -> str:
         return "十" + (digits[n % 10] if n % 10 else "")
     if n < 100:
         return digits[n // 10] + "十" + (digits[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _zh(rest) if rest < 10 else ("一" + _zh(rest) if rest < 20 else _zh(rest)))
-    return digits[n // 100] + "百" + tail
+    if n < 1000:
+        rest = n % 100
+        tail = "" if rest == 0 else ("零" + _zh(rest) if rest < 10 else ("一" + _zh(rest) if rest < 20 else _zh(rest)))
+        return digits[n // 100] + "百" + tail
+    # an article of a thousand paragraphs or more (a pasted table): 一千零五, 一千零一十, 一万零二百
+    unit, name = (10000, "万") if n >= 10000 else (1000, "千")
+    rest = n % unit
+    if rest == 0:
+        return _zh(n // unit) + name
+    gap = "零" if rest < unit // 10 else ""
+    return _zh(n // unit) + name + gap + ("一" + _zh(rest) if 10 <= rest < 20 else _zh(rest))
 
 
 # --------------------------------------------------------------------------------------------- outline
