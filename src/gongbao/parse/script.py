@@ -57,7 +57,12 @@ def search_form(text: str) -> str:
 
 
 def is_traditional(lines: Sequence[str]) -> bool:
-    sample = "".join(_CJK.findall("".join(lines[:2000])))[:_SAMPLE_CHARS]
+    found: list[str] = []
+    for line in lines[:2000]:  # line by line, to stop once the sample is full (most files: a few dozen lines)
+        found.extend(_CJK.findall(line))
+        if len(found) >= _SAMPLE_CHARS:
+            break
+    sample = "".join(found[:_SAMPLE_CHARS])
     if len(sample) < 20:
         return False
     return len(_traditional_chars().findall(sample)) >= _TRADITIONAL_SHARE * len(sample)

@@ -174,7 +174,10 @@ def index_document(db: apsw.Connection, doc: Document) -> int:
 
 def _search_form(u: Unit) -> Unit:
     """A unit as the index compares it: Traditional characters in Simplified (queries are converted alike)."""
-    return replace(u, title=search_form(u.title), heading=search_form(u.heading), body=search_form(u.body))
+    title, heading, body = search_form(u.title), search_form(u.heading), search_form(u.body)
+    if title is u.title and heading is u.heading and body is u.body:  # Simplified text: the unit as it is
+        return u
+    return replace(u, title=title, heading=heading, body=body)
 
 
 def unindex_documents(db: apsw.Connection, document_ids: Iterable[str]) -> None:
