@@ -11,6 +11,7 @@ size (`queries` counts them, for the tests that hold the backends to it).
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,7 +19,17 @@ from datetime import date
 from typing import Any
 
 from gongbao.link.status import Status, in_force_from, status_of
-from gongbao.model import DATE_KEYS, Document, ParseWarning, Probe, Provision, SearchFilters, document_date, year_of
+from gongbao.model import (
+    DATE_KEYS,
+    Document,
+    ParseWarning,
+    Probe,
+    Provision,
+    SearchFilters,
+    Source,
+    document_date,
+    year_of,
+)
 
 __all__ = [
     "DATE_KEYS",
@@ -55,6 +66,33 @@ class IngestResult:
 def warning_line(title: str, w: ParseWarning) -> str:
     """One line for a person: which document, which lines, which stage, what."""
     return f"《{title}》 lines {w.start_line}-{w.end_line}: {w.stage}: {w.message}"
+
+
+def document_from_row(row: Iterable[Any]) -> Document:
+    """A document's metadata from the columns both backends select for it, in this order: id, file, title,
+    inner_title, doc_type, issuer, doc_number, dates (JSON), start_line, end_line, warnings (JSON), sha256."""
+    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, warnings, sha = row
+    return Document(
+        id=doc_id,
+        title=title,
+        inner_title=inner_title,
+        doc_type=doc_type,
+        issuer=issuer,
+        doc_number=doc_number,
+        dates=json.loads(dates),
+        source=Source(file=file, sha256=sha, start_line=start, end_line=end),
+        warnings=[ParseWarning(**w) for w in json.loads(warnings)],
+    )
+
+
+def reference_from_row(columns: Iterable[str], row: tuple[Any, ...]) -> dict[str, Any]:
+    """A stored reference as the export contract has it: its columns (empty ones left out, offset kept), whether it
+    names a text outside the corpus, and the cited document's title (the row's last value) where it is known."""
+    ref = {c: v for c, v in zip(columns, row[:-1], strict=True) if v not in (None, 0) or c == "offset"}
+    ref["external"] = ref.get("target_id") is None and ref["kind"] == "document"
+    if row[-1]:
+        ref["target_title"] = row[-1]
+    return ref
 
 
 def stats_dict(counts: tuple[int, int, int, int], groups: list[tuple[str, str, int]]) -> dict[str, Any]:

@@ -38,7 +38,6 @@ from gongbao.model import (
     Probe,
     Provision,
     SearchFilters,
-    Source,
     document_date,
     year_of,
 )
@@ -50,6 +49,8 @@ from gongbao.store.corpus import (
     IngestResult,
     StoreError,
     StoreNeedsUpgrade,
+    document_from_row,
+    reference_from_row,
     stats_dict,
     warning_line,
 )
@@ -323,7 +324,7 @@ class PostgresCorpus(Corpus):
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             args += [limit, offset]
-        return [_document(row) for row in self._all(sql, args)]
+        return [document_from_row(row) for row in self._all(sql, args)]
 
     def count_documents_where(self, where: SearchFilters | None = None) -> int:
         conditions, args = _conditions(where)
@@ -333,7 +334,8 @@ class PostgresCorpus(Corpus):
     def documents(self, ids: list[str]) -> list[Document]:
         if not ids:
             return []
-        found = {d.id: d for d in map(_document, self._all(_SELECT_DOCUMENTS + " WHERE d.id = ANY(%s)", (ids,)))}
+        rows = self._all(_SELECT_DOCUMENTS + " WHERE d.id = ANY(%s)", (ids,))
+        found = {d.id: d for d in map(document_from_row, rows)}
         return [found[i] for i in ids if i in found]
 
     def document(self, doc_id: str, with_provisions: bool = True, with_links: bool = True) -> Document | None:
@@ -341,7 +343,7 @@ class PostgresCorpus(Corpus):
             row = conn.execute(_SELECT_DOCUMENTS + " WHERE d.id = %s", (doc_id,)).fetchone()
             if row is None:
                 return None
-            doc = _document(row)
+            doc = document_from_row(row)
             if with_provisions:
                 doc.provisions = _provisions(conn, doc_id)
                 attach_pages(doc, _page_runs(conn, doc.source.file))
@@ -366,7 +368,7 @@ class PostgresCorpus(Corpus):
 
     def latest(self, n: int) -> list[Document]:
         sql = f"{_SELECT_DOCUMENTS} ORDER BY coalesce(d.sort_date, '') DESC, d.file, d.ordinal LIMIT %s"
-        return [_document(row) for row in self._all(sql, (n,))]
+        return [document_from_row(row) for row in self._all(sql, (n,))]
 
     def references_of(self, doc_id: str) -> list[dict[str, Any]]:
         with self._conn() as conn:
@@ -408,7 +410,7 @@ class PostgresCorpus(Corpus):
             sql = (
                 f"SELECT {_DOCUMENT_FIELDS}, d.has_articles {_FROM_DOCUMENTS} WHERE {chosen} ORDER BY d.file, d.ordinal"
             )
-            docs = [(_document(r[:-1]), bool(r[-1])) for r in conn.execute(sql, args)]
+            docs = [(document_from_row(r[:-1]), bool(r[-1])) for r in conn.execute(sql, args)]
             rows = conn.execute(
                 "SELECT r.target_id, r.type, r.document_id, r.evidence, o.dates FROM relations r "
                 f"JOIN documents o ON o.id = r.document_id WHERE r.target_id IN (SELECT d.id FROM documents d "
@@ -703,21 +705,6 @@ def _ref_row(ref: dict[str, Any]) -> list[Any]:
     return row
 
 
-def _document(row: Iterable[Any]) -> Document:
-    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, warnings, sha = row
-    return Document(
-        id=doc_id,
-        title=title,
-        inner_title=inner_title,
-        doc_type=doc_type,
-        issuer=issuer,
-        doc_number=doc_number,
-        dates=json.loads(dates),
-        source=Source(file=file, sha256=sha, start_line=start, end_line=end),
-        warnings=[ParseWarning(**w) for w in json.loads(warnings)],
-    )
-
-
 def _conditions(where: SearchFilters | None) -> tuple[list[str], list[Any]]:
     """Conditions on documents `d` for the filters (the same as the SQLite store's), with their parameters."""
     f = where or SearchFilters()
@@ -753,14 +740,7 @@ def _references(conn: _Counted, doc_id: str) -> list[dict[str, Any]]:
         "LEFT JOIN documents t ON t.id = r.target_id WHERE r.document_id = %s ORDER BY r.rid",
         (doc_id,),
     )
-    out = []
-    for row in rows:
-        ref = {c: v for c, v in zip(_REF_COLUMNS, row[:-1], strict=True) if v not in (None, 0) or c == "offset"}
-        ref["external"] = ref.get("target_id") is None and ref["kind"] == "document"
-        if row[-1]:
-            ref["target_title"] = row[-1]
-        out.append(ref)
-    return out
+    return [reference_from_row(_REF_COLUMNS, row) for row in rows]
 
 
 def _outgoing(conn: _Counted, doc_id: str) -> list[dict[str, Any]]:

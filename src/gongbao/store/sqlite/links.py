@@ -16,6 +16,7 @@ import apsw
 
 from gongbao.link.refs import document_keys
 from gongbao.model import Document
+from gongbao.store.corpus import reference_from_row
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS document_keys (
@@ -205,14 +206,7 @@ def references_of(db: apsw.Connection, doc_id: str) -> list[dict[str, Any]]:
         "WHERE document_id = ? ORDER BY rowid",
         (doc_id,),
     )
-    out = []
-    for row in rows:
-        ref = {c: v for c, v in zip(_REF_COLUMNS, row[:-1], strict=True) if v not in (None, 0) or c == "offset"}
-        ref["external"] = ref.get("target_id") is None and ref["kind"] == "document"
-        if row[-1]:
-            ref["target_title"] = row[-1]
-        out.append(ref)
-    return out
+    return [reference_from_row(_REF_COLUMNS, row) for row in rows]
 
 
 def cited_by(db: apsw.Connection, doc_id: str) -> list[dict[str, Any]]:

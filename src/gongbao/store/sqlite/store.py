@@ -32,7 +32,7 @@ from typing import Any
 
 import apsw
 
-from gongbao.model import Document, ParseWarning, Probe, Provision, SearchFilters, Source, SourceText
+from gongbao.model import Document, ParseWarning, Probe, Provision, SearchFilters, SourceText
 from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup, with_layout
 from gongbao.parse.read import ReadError
 from gongbao.pipeline import ParsedIssue, parse_source
@@ -43,6 +43,7 @@ from gongbao.store.corpus import (
     IngestResult,
     StoreError,
     StoreNeedsUpgrade,
+    document_from_row,
     stats_dict,
     warning_line,
     year_of,
@@ -437,7 +438,7 @@ class SqliteCorpus(Corpus):
         if limit is not None:
             sql += " LIMIT ? OFFSET ?"
             args += [limit, offset]
-        return [_document(row) for row in self.db.execute(sql, args)]
+        return [document_from_row(row) for row in self.db.execute(sql, args)]
 
     def count_documents_where(self, where: SearchFilters | None = None) -> int:
         conditions, args = _conditions(where)
@@ -448,14 +449,14 @@ class SqliteCorpus(Corpus):
         found: dict[str, Document] = {}
         for chunk in _chunks(list(dict.fromkeys(ids))):
             sql = _SELECT_DOCUMENTS + f" WHERE d.id IN ({','.join('?' * len(chunk))})"
-            found.update((d.id, d) for d in map(_document, self.db.execute(sql, chunk)))
+            found.update((d.id, d) for d in map(document_from_row, self.db.execute(sql, chunk)))
         return [found[i] for i in ids if i in found]
 
     def document(self, doc_id: str, with_provisions: bool = True, with_links: bool = True) -> Document | None:
         row = self.db.execute(_SELECT_DOCUMENTS + " WHERE d.id = ?", (doc_id,)).fetchone()
         if row is None:
             return None
-        doc = _document(row)
+        doc = document_from_row(row)
         if with_provisions:
             doc.provisions = self.provisions(doc_id)
             attach_pages(doc, self.page_runs(doc.source.file))
@@ -485,7 +486,7 @@ class SqliteCorpus(Corpus):
     def latest(self, n: int) -> list[Document]:
         order = ", ".join(f"json_extract(d.dates, '$.{k}')" for k in DATE_KEYS)
         sql = f"{_SELECT_DOCUMENTS} ORDER BY coalesce({order}, '') DESC, d.file, d.ordinal LIMIT ?"
-        return [_document(row) for row in self.db.execute(sql, (n,))]
+        return [document_from_row(row) for row in self.db.execute(sql, (n,))]
 
     def relations_of(self, doc_id: str) -> dict[str, list[dict[str, Any]]]:
         return linkstore.relations_of(self.db, doc_id)
@@ -541,7 +542,7 @@ class SqliteCorpus(Corpus):
             chosen = " AND ".join(conditions) or "1"
         sql = f"SELECT {_DOCUMENT_FIELDS}, d.has_articles {_FROM_DOCUMENTS} WHERE {chosen} ORDER BY d.file, d.ordinal"
         rows = self.db.execute(sql, args).fetchall()
-        docs = [(_document(r[:-1]), bool(r[-1])) for r in rows]
+        docs = [(document_from_row(r[:-1]), bool(r[-1])) for r in rows]
         if ids is not None:
             order = {i: n for n, i in enumerate(ids)}
             docs.sort(key=lambda x: order[x[0].id])
@@ -577,21 +578,6 @@ _DOCUMENT_FIELDS = (
 )
 _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
-
-
-def _document(row: Iterable[Any]) -> Document:
-    doc_id, file, title, inner_title, doc_type, issuer, doc_number, dates, start, end, warnings, sha = row
-    return Document(
-        id=doc_id,
-        title=title,
-        inner_title=inner_title,
-        doc_type=doc_type,
-        issuer=issuer,
-        doc_number=doc_number,
-        dates=json.loads(dates),
-        source=Source(file=file, sha256=sha, start_line=start, end_line=end),
-        warnings=[ParseWarning(**w) for w in json.loads(warnings)],
-    )
 
 
 def _conditions(where: SearchFilters | None) -> tuple[list[str], list[Any]]:
