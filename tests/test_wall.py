@@ -19,6 +19,8 @@ with warnings.catch_warnings():
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "gongbao"
 DRIVER = re.compile(r"^\s*(?:import|from)\s+(?:apsw|psycopg|psycopg_pool|sqlite3)\b", re.M)
+# a backend's module imports its driver: importing one from outside store/ leaks the driver in by the back door
+BACKEND = re.compile(r"^\s*(?:import|from)\s+gongbao\.store\.(?:sqlite|postgres)\b", re.M)
 SQL = re.compile(
     r"\b(?:SELECT\s+[\w*(]|INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(?:TABLE|INDEX)|"
     r"PRAGMA\s+\w|WITH\s+RECURSIVE|\w+\s+MATCH\s+\?)"
@@ -31,6 +33,7 @@ OUTSIDE = sorted(p for p in PACKAGE.rglob("*.py") if "store" not in p.relative_t
 def test_no_module_outside_store_imports_a_driver_or_holds_sql(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert not DRIVER.search(text), f"{path.name} imports a database driver"
+    assert not BACKEND.search(text), f"{path.name} imports a storage backend's module"
     found = SQL.search(text)
     assert not found, f"{path.name} holds SQL: {found.group()!r}"
 
@@ -39,6 +42,7 @@ def test_the_sql_pattern_sees_sql() -> None:
     """The grep above would catch what the store holds (so a pass means something)."""
     store_sql = (PACKAGE / "store" / "sqlite" / "store.py").read_text(encoding="utf-8")
     assert SQL.search(store_sql) and DRIVER.search(store_sql)
+    assert BACKEND.search((PACKAGE / "store" / "backends.py").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")

@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from gongbao.analyse import gram_phrases
 from gongbao.link.status import Status
 from gongbao.model import Probe, SearchFilters
 from gongbao.search import citation, rank, titles
 from gongbao.search.present import Hit, hit, label_path, status_words
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
-from gongbao.store.sqlite.index import gram_phrases
 
 Filters = SearchFilters
 _label_path = label_path  # the name the web pages import

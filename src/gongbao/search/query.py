@@ -12,9 +12,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from gongbao.analyse import data_lines, gram_phrases, query_words
 from gongbao.parse.clean import normalize_chars
 from gongbao.parse.script import search_form
-from gongbao.store.sqlite.index import _data_lines, gram_phrases, query_words
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
@@ -47,7 +47,7 @@ class Analysis:
 
 @lru_cache(maxsize=1)
 def _stopwords() -> frozenset[str]:
-    return frozenset(_data_lines("stopwords.txt"))
+    return frozenset(data_lines("stopwords.txt"))
 
 
 @lru_cache(maxsize=1)

@@ -24,8 +24,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from gongbao.analyse import gram_phrases
 from gongbao.model import Probe
-from gongbao.store.sqlite.index import gram_phrases
 
 K1, B = 1.2, 0.75
 HEADING_WEIGHT, BODY_WEIGHT = 2.0, 1.0

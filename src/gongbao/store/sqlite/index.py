@@ -4,7 +4,7 @@ A search unit is what a hit can be: an article (with its 款/项/目), a heading
 short paragraphs under it (a task with its 责任领导/牵头单位 lines), or a paragraph.  Units are indexed in fts_grams
 character by character: any substring is a phrase of consecutive characters, so exact-substring recall is complete
 whatever word segmentation does, and a 1- or 2-character query works like any other.  Words (rjieba, with a domain
-dictionary) are used on the query side: each query word becomes such a phrase, ranked by BM25.
+dictionary, gongbao/analyse.py) are used on the query side: each query word becomes such a phrase, ranked by BM25.
 Measured on the 100 MB benchmark corpus, this character index builds about twice as fast as overlapping bigrams
 (the ingest's largest cost) and is a quarter smaller, for a query-time cost of about 40% on the FTS part.
 The table is contentless (unit text lives in search_units); document titles are matched at query time.
@@ -12,14 +12,10 @@ The table is contentless (unit text lives in search_units); document titles are 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
-from importlib import resources
 
 import apsw
-import rjieba
 
 from gongbao.model import Document, Provision
 from gongbao.parse.script import search_form
@@ -44,8 +40,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_grams_vocab USING fts5vocab(fts_grams, ro
 
 SMALL_SECTION_CHARS = 400  # a heading and its paragraphs form one unit when they are this short together
 
-_RUN = re.compile(r"[^\W_]+")  # letters and digits (any script): what unicode61 keeps as token characters
-
 
 @dataclass
 class Unit:
@@ -61,37 +55,10 @@ class Unit:
 # ------------------------------------------------------------------------------------------ tokenising
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> rjieba.Jieba:
-    """rjieba with the domain words added, so that e.g. 市容环境卫生 or 牵头单位 stay whole."""
-    jieba = rjieba.Jieba()
-    for word in _data_lines("dictionary.txt"):
-        jieba.add_word(word, None, None)
-    return jieba
-
-
-def _data_lines(name: str) -> list[str]:
-    """Entries of a data file: whitespace-separated words, '#' starts a comment."""
-    text = (resources.files("gongbao") / "data" / name).read_text(encoding="utf-8")
-    return [w for line in text.splitlines() for w in line.split("#", 1)[0].split()]
-
-
-def query_words(text: str) -> list[str]:
-    """Words of a query: dictionary words only (no HMM guesses, which glue a modal verb to the next word, as in
-    要降 or 能算); what the dictionary does not know comes out as single characters."""
-    return [w.lower() for w in _segmenter().cut(text, False) if _RUN.search(w)]
-
-
 def gram_string(text: str) -> str:
     """Every character a token: '罚款,2.5' → '罚 款 , 2 . 5' (unicode61 then drops the punctuation and spaces and
     folds case).  Joining characters runs in C, which keeps indexing fast."""
     return " ".join(text)
-
-
-def gram_phrases(text: str) -> list[list[str]]:
-    """The phrases (token lists) that find `text` as a substring: one phrase of characters per run of letters and
-    digits ('PM2.5' → [p m 2], [5])."""
-    return [list(run) for run in _RUN.findall(text.lower())]
 
 
 # -------------------------------------------------------------------------------------------- units

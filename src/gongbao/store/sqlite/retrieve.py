@@ -21,9 +21,9 @@ from typing import Any
 
 import apsw
 
+from gongbao.analyse import gram_phrases
 from gongbao.link.status import in_force_from
 from gongbao.model import Document, Probe, SearchFilters, Source
-from gongbao.store.sqlite.index import gram_phrases
 
 UNIT_KEYS = (
     "rowid",
