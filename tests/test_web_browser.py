@@ -17,7 +17,7 @@ from urllib.request import urlopen
 import pytest
 
 from gongbao.ingest import sample_paths
-from web_helpers import browser, build_db, require_chromium, screenshot, serve
+from web_helpers import ARTIFACTS, browser, build_db, require_chromium, screenshot, serve
 
 QUESTION = "小区里扔垃圾没分类罚多少钱"
 ANSWER_LAW = "山西省城乡垃圾管理条例"
@@ -219,5 +219,110 @@ def test_everything_works_without_javascript(chromium, site: str, console) -> No
         page.wait_for_url(re.compile(r"/documents/.+#"))
         expect(page.locator(f"[id='{urlsplit(page.url).fragment}']")).to_be_visible()
         expect(page.locator("button.cite").first).to_be_hidden()  # copying needs script: hidden without it
+    finally:
+        page.context.close()
+
+
+# ------------------------------------------------------------------------------------------ the phone (390×844)
+
+PHONE_HTML_LIMIT = 300_000  # bytes of HTML a phone receives before it scrolls
+
+
+def fits_the_phone(page) -> None:
+    """No horizontal scroll, and no date split over two lines (a <time> is one line box)."""
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], page.url
+    broken = page.evaluate(
+        "Array.from(document.querySelectorAll('time')).filter(t => t.getClientRects().length > 1)"
+        ".map(t => t.textContent)"
+    )
+    assert broken == [], f"dates broken over two lines on {page.url}"
+
+
+def on_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] < PHONE["height"] and box["height"] > 0
+
+
+def longest_document(site: str) -> dict:
+    docs = api(site, "/api/documents?per_page=100")["documents"]
+    docs += api(site, "/api/documents?per_page=100&page=2")["documents"]
+    return max(docs, key=lambda d: d["source"]["end_line"] - d["source"]["start_line"])
+
+
+def test_home_and_a_law_fit_a_phone(phone, site: str, console) -> None:
+    phone.goto("/")
+    fits_the_phone(phone)
+    screenshot(phone, "home-phone")
+    phone.goto(f"/documents/{document_id(site, LAW)}")
+    fits_the_phone(phone)
+    assert console == []
+
+
+def test_search_facets_are_one_tap_away_on_a_phone(phone, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    phone.goto("/search?q=" + quote("人民政府"))
+    fits_the_phone(phone)
+    toggle = phone.locator("details.facet-box > summary")
+    assert on_screen(toggle), "the facets' button is on the first screen, above the results"
+    assert phone.locator("details.facet-box").get_attribute("open") is None, "folded on a phone"
+    first_hit = phone.locator("li.hit").first
+    assert on_screen(first_hit), "results start on the first screen too"
+    toggle.tap()
+    facet = phone.locator(".facet a").first
+    expect(facet).to_be_visible()
+    assert on_screen(facet), "after one tap a facet is on screen"
+    screenshot(phone, "results-phone-facets")
+    with phone.expect_navigation():
+        facet.tap()
+    expect(phone.locator(".chips .chip")).to_have_count(1)  # the filter chosen is on
+    fits_the_phone(phone)
+    assert console == []
+
+
+def test_the_longest_document_comes_in_parts_with_an_outline_on_a_phone(phone, site: str, console) -> None:
+    from playwright.sync_api import expect
+
+    longest = longest_document(site)
+    assert "纲要" in longest["title"]
+    response = phone.goto(f"/documents/{longest['id']}")
+    first_html = len(response.body())
+    assert first_html <= PHONE_HTML_LIMIT, f"the first page of the 纲要 is {first_html} bytes"
+    fits_the_phone(phone)
+    (ARTIFACTS.parent / "phone-sizes.txt").write_text(f"纲要 first page: {first_html} bytes of HTML\n")
+    # the floating 目录 link, from deep down the page, opens the outline
+    phone.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    to_toc = phone.locator("a.to-toc")
+    expect(to_toc).to_be_visible()
+    assert on_screen(to_toc)
+    to_toc.tap()
+    contents = phone.locator("details.toc-inline")
+    assert contents.get_attribute("open") is not None
+    # a chapter in a later part: the outline's link leads to that part, at the chapter
+    entries = api(site, f"/api/documents/{longest['id']}")["toc"]
+    last_chapter = [e for e in entries if e["kind"] == "chapter"][-1]
+    link = contents.locator(f"a[href$='#{last_chapter['anchor']}']")
+    assert "part=" in link.get_attribute("href"), "the last chapter is not in the first part"
+    link.tap()
+    phone.wait_for_url(re.compile(rf"part=\d+#{last_chapter['anchor']}$"))
+    assert in_viewport(phone, last_chapter["anchor"])
+    screenshot(phone, "document-longest-phone-part")
+    fits_the_phone(phone)
+    assert console == []
+
+
+def test_a_part_of_a_long_document_reads_without_javascript(chromium, site: str, console) -> None:
+    longest = longest_document(site)
+    page = open_page(chromium, site, console, PHONE, java_script_enabled=False, is_mobile=True, has_touch=True)
+    try:
+        page.goto(f"/documents/{longest['id']}")
+        titles = [page.locator(".doc-body").inner_text()]
+        while page.locator("nav.pager a[rel=next]").count():
+            page.locator("nav.pager a[rel=next]").first.click()
+            page.wait_for_load_state()
+            titles.append(page.locator(".doc-body").inner_text())
+        assert len(titles) > 1, "the 纲要 is sent in parts"
+        assert page.locator("nav.pager a[rel=next]").count() == 0
+        fits_the_phone(page)
     finally:
         page.context.close()

@@ -292,6 +292,8 @@ DocId = Annotated[str, PathParam(max_length=64, description="Document id, e.g. 2
 ProvisionId = Annotated[str, PathParam(max_length=200, description="Provision id, e.g. chp_2__art_19.")]
 FileName = Annotated[str, PathParam(max_length=200, description="Name of an ingested source file.")]
 StartQ = Annotated[int | None, Query(ge=1, le=10_000_000, description="First line of the part of the file shown.")]
+PartQ = Annotated[int | None, Query(ge=1, le=10_000, description="Part of a long document shown, from 1.")]
+AtQ = Annotated[str | None, Query(max_length=200, description="Show the part that holds this provision (id).")]
 LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", description="Lines to mark: 120 or 120-130.")]
 
 
@@ -728,13 +730,23 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         responses=HTML_ERRORS,
         summary="A document: metadata, contents, full text with an anchor per provision",
     )
-    def document_page(request: Request, doc_id: DocId, q: HighlightQ = None) -> Response:
+    def document_page(
+        request: Request, doc_id: DocId, q: HighlightQ = None, part: PartQ = None, at: AtQ = None
+    ) -> Response:
         with pool.store() as store:
             view = _load_view(store, doc_id)
+        count = max(1, len(view.parts))
+        shown = part if part is not None else view.part_for(at)
+        if shown > count:
+            raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
         html = render.render(
             "document.html",
             view=view,
-            body=render.document_body(view, q),
+            body=render.document_body(view, q, shown),
+            part=shown,
+            parts=count,
+            part_link=lambda n: _part_url(doc_id, q, n),
+            toc_href=lambda anchor: _toc_href(view, doc_id, q, shown, anchor),
             q=q or "",
             plain_url=pages.document_url(doc_id),
             json_url=pages.document_url(doc_id) + ".json",
@@ -843,6 +855,18 @@ def _duties(pool: StorePool, *args: Any) -> dict[str, Any]:
     """The duties of the API, the page and its twin: graph.duties_data(agency, document, role, page, per_page)."""
     with pool.store() as store:
         return graph.duties_data(store, *args)
+
+
+def _part_url(doc_id: str, q: str | None, part: int) -> str:
+    """A part of a long document's page (the search terms still marked)."""
+    params = {k: v for k, v in (("q", q), ("part", part if part > 1 else None)) if v}
+    return render.url(pages.document_url(doc_id), params)
+
+
+def _toc_href(view: pages.DocumentView, doc_id: str, q: str | None, shown: int, anchor: str) -> str:
+    """A link of the contents: on this page, or to the part of the document that holds the anchor."""
+    where = view.part_for(anchor)
+    return f"#{anchor}" if where == shown else f"{_part_url(doc_id, q, where)}#{anchor}"
 
 
 def _twin(request: Request) -> str:

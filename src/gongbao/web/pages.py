@@ -8,7 +8,8 @@ import hashlib
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -24,6 +25,10 @@ MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only
 MAX_SOURCE_LINES = 5000  # lines of a source returned by one API call
 SOURCE_PAGE_LINES = 1000  # lines of a source on one page (a 30 MB gazette has 300 000)
 SOURCE_CONTEXT = 50  # lines shown before a marked range
+# text characters of a document on one page: the longest plans (a 纲要, ~100 000 characters) come in parts, so that
+# a phone's first page stays well under 300 KB of HTML; laws of ordinary length are one part
+PART_CHARS = 40_000
+_NODE_WEIGHT = 40  # characters a provision's markup is worth when a document is cut into parts
 # provisions whose text holds the text of their children (an article holds its 款, a 款 its 项 …)
 _CONTAINING = ("article", "paragraph", "item", "subitem")
 _STRUCTURE = ("part", "chapter", "section")
@@ -35,9 +40,12 @@ _YEARS = re.compile(r"(\d{4})(?:-(\d{4}))?")
 
 
 def document_url(doc_id: str, anchor: str | None = None, q: str | None = None) -> str:
+    """The document page; with an anchor, `at=` names it too, so that the server sends the part of a long document
+    that holds it (a fragment never reaches the server)."""
     url = "/documents/" + quote(doc_id, safe="")
-    if q:
-        url += "?" + urlencode({"q": q})
+    params = {k: v for k, v in (("q", q), ("at", anchor)) if v}
+    if params:
+        url += "?" + urlencode(params)
     return url + ("#" + quote(anchor, safe="") if anchor else "")
 
 
@@ -95,6 +103,13 @@ class DocumentView:
     relations: dict[str, list[dict[str, Any]]]
     # status today, references, duties and figures (graph.document_graph): read fresh, not cached with the tree
     graph: dict[str, Any] = field(default_factory=dict)
+    # the document as pages of at most PART_CHARS characters (one part for most), and the part of each anchor
+    parts: list[list[Node]] = field(default_factory=list)
+    part_of: dict[str, int] = field(default_factory=dict)
+
+    def part_for(self, anchor: str | None) -> int:
+        """The part (from 1) that shows `anchor` (a provision id or a short alias); 1 when it is unknown."""
+        return self.part_of.get(anchor or "", 1)
 
     def to_dict(self) -> dict[str, Any]:
         doc = self.document
@@ -127,7 +142,76 @@ def document_view(doc: Document, relations: dict[str, list[dict[str, Any]]] | No
     _set_texts(by_id.values())
     _set_aliases(by_id)
     _set_citations(doc, by_id)
-    return DocumentView(doc, roots, by_id, _toc(roots, doc), relations or {"outgoing": [], "incoming": []})
+    view = DocumentView(doc, roots, by_id, _toc(roots, doc), relations or {"outgoing": [], "incoming": []})
+    view.parts = split_parts(roots, PART_CHARS)
+    view.part_of = _anchor_parts(view.parts)
+    return view
+
+
+def split_parts(roots: list[Node], budget: int) -> list[list[Node]]:
+    """The provision tree cut into pages of about `budget` characters, in document order, cuts between whole
+    provisions: a chapter (or outline heading) longer than a page goes on over the next pages (each shows a copy
+    of it holding the provisions of it that page has, its own text on the first), an article is never cut."""
+    weights: dict[int, int] = {}
+
+    def weight(n: Node) -> int:
+        if id(n) not in weights:
+            weights[id(n)] = len(n.lead) + len(n.tail) + _NODE_WEIGHT + sum(weight(c) for c in n.children)
+        return weights[id(n)]
+
+    units: list[tuple[Node, tuple[Node, ...]]] = []  # (a provision shown whole, the provisions around it)
+
+    def flatten(n: Node, around: tuple[Node, ...]) -> None:
+        if weight(n) <= budget or not n.children or n.provision.kind == "article":
+            units.append((n, around))
+        else:
+            for c in n.children:
+                flatten(c, (*around, n))
+
+    for n in roots:
+        flatten(n, ())
+    return _pack(units, budget, weight)
+
+
+def _pack(units: list[tuple[Node, tuple[Node, ...]]], budget: int, weight: Callable[[Node], int]) -> list[list[Node]]:
+    parts: list[list[Node]] = [[]]
+    copies: dict[int, Node] = {}  # id of an enclosing provision → its copy on the page being filled
+    last: dict[int, tuple[Node, Node]] = {}  # id of an enclosing provision → (it, its copy on its last page)
+    used = 0
+    for unit, around in units:
+        if used and used + weight(unit) > budget:
+            parts.append([])
+            copies, used = {}, 0
+        siblings = parts[-1]
+        for outer in around:
+            if id(outer) not in copies:
+                first = id(outer) not in last
+                copies[id(outer)] = replace(outer, children=[], lead=outer.lead if first else "", tail="")
+                siblings.append(copies[id(outer)])
+                used += _NODE_WEIGHT + len(copies[id(outer)].lead)
+                last[id(outer)] = (outer, copies[id(outer)])
+            siblings = copies[id(outer)].children
+        siblings.append(unit)
+        used += weight(unit)
+    for outer, copy in last.values():  # the text after an enclosing provision's last child: on its last page
+        copy.tail = outer.tail
+    return [p for p in parts if p]
+
+
+def _anchor_parts(parts: list[list[Node]]) -> dict[str, int]:
+    where: dict[str, int] = {}
+
+    def walk(n: Node, number: int) -> None:
+        for key in (n.provision.id, n.alias):
+            if key and key not in where:
+                where[key] = number
+        for c in n.children:
+            walk(c, number)
+
+    for number, part in enumerate(parts, 1):
+        for n in part:
+            walk(n, number)
+    return where
 
 
 def _set_texts(nodes) -> None:

@@ -24,7 +24,7 @@ from gongbao.link.status import STATUSES
 from gongbao.search.engine import analyze
 from gongbao.web.pages import DocumentView, Node, source_url
 
-ASSET_VERSION = "2"
+ASSET_VERSION = "3"
 DATE_LABELS = {
     "adopted": "通过",
     "issued": "印发",
@@ -253,13 +253,14 @@ _bodies = LRU(64)
 _sources = LRU(8)
 
 
-def document_body(view: DocumentView, query: str | None = None) -> Markup:
-    """The full text of a document as HTML, an anchor per provision; search terms marked when there is a query.
-    Without a query the result is cached per document and source version."""
+def document_body(view: DocumentView, query: str | None = None, part: int = 1) -> Markup:
+    """The text of a document (of one of its parts, from 1) as HTML, an anchor per provision; search terms marked
+    when there is a query.  Without a query the result is cached per document, source version and part."""
+    roots = view.parts[part - 1] if view.parts else view.roots
     if query and _term_pattern(query):
-        return _render_body(view.roots, highlighter(query))
+        return _render_body(roots, highlighter(query))
     doc = view.document
-    return _bodies.get((doc.id, doc.source.sha256), lambda: _render_body(view.roots, highlighter(None)))
+    return _bodies.get((doc.id, doc.source.sha256, part), lambda: _render_body(roots, highlighter(None)))
 
 
 def _render_body(roots: list[Node], hl: Callable[[str | None], Markup]) -> Markup:

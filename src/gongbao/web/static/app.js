@@ -56,9 +56,25 @@
     }, 1600);
   }
 
+  // Facets: folded behind one tap on a phone, open beside the results on a wide screen.
+  function openWide() {
+    if (!window.matchMedia("(min-width: 60rem)").matches) return;
+    var boxes = document.querySelectorAll("details.facet-box");
+    for (var i = 0; i < boxes.length; i++) boxes[i].open = true;
+  }
+
+  // The floating 目录 link of a long document opens the contents it jumps to.
+  function onToToc(event) {
+    if (!event.target.closest("a.to-toc")) return;
+    var toc = document.getElementById("toc");
+    if (toc) toc.open = true;
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var buttons = document.querySelectorAll("button.cite[hidden]");
     for (var i = 0; i < buttons.length; i++) buttons[i].hidden = false;
+    openWide();
     document.addEventListener("click", onCite);
+    document.addEventListener("click", onToToc);
   });
 })();
