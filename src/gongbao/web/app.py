@@ -736,7 +736,8 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             view = _load_view(store, doc_id)
         count = max(1, len(view.parts))
-        shown = part if part is not None else view.part_for(at)
+        # the part asked for, else the one holding the provision linked to, else the first one the query marks
+        shown = part or (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
         if shown > count:
             raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
         html = render.render(

@@ -263,6 +263,22 @@ def document_body(view: DocumentView, query: str | None = None, part: int = 1) -
     return _bodies.get((doc.id, doc.source.sha256, part), lambda: _render_body(roots, highlighter(None)))
 
 
+def first_part_marked(view: DocumentView, query: str | None) -> int | None:
+    """The first part of a document (from 1) whose text holds a word `query` searches for, or None."""
+    pattern = _term_pattern(query) if query else None
+    if pattern is None or len(view.parts) < 2:
+        return None
+    for number, roots in enumerate(view.parts, 1):
+        if any(_holds(n, pattern) for n in roots):
+            return number
+    return None
+
+
+def _holds(node: Node, pattern: re.Pattern[str]) -> bool:
+    own = pattern.search(node.lead) or pattern.search(node.tail)
+    return bool(own) or any(_holds(c, pattern) for c in node.children)
+
+
 def _render_body(roots: list[Node], hl: Callable[[str | None], Markup]) -> Markup:
     return Markup(render("_body.html", roots=roots, hl=hl))
 
