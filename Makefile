@@ -16,7 +16,7 @@ PORT   ?= 8000
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | { $(QUIET_PIP); }
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev,ocr]' 2>&1 | { $(QUIET_PIP); }
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
@@ -46,6 +46,7 @@ postgres:
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_api.py
+	$(BIN)/python scripts/bench_pdf.py
 
 # the whole parse over every file of ../shared (dev, wide, issues, samples) and its degraded variants (~5 min)
 robustness: $(STAMP)
