@@ -279,3 +279,105 @@ def test_heading_before_a_later_article_and_indented_lines_do_not_start_document
     assert [p.number for p in doc.provisions if p.kind == "article"] == [1, 2, 3]
     page = line_of(text, "· 2 ·")
     assert not any(p.start_line <= page <= p.end_line and "2 ·" in p.text for p in doc.provisions)
+
+
+# A contents page and a body whose text layer came from a scan: the two spell some titles differently, one title
+# is listed (and printed) twice, and the titles have no type word a rule could see.
+ISSUE_WITH_TYPOS = """
+国务院公报
+一九五四年第一号
+目　　录
+中华人民共和国政府和苏维埃社会主义共和国联盟政府联合宜言……（3）
+毛泽东主席向政府代表团致谢的信……（4）
+政府代表团赠送机器和装备事致毛泽东主席的信……（5）
+毛泽东主席向政府代表团致谢的信……（6）
+中华人民共和国政府和苏维埃社会主义共和国联盟政府联合宣言
+　　两国政府确认，在两国间日益发展的全面合作方面，两国的观点是完全一致的。
+　　一九五四年十月十二日
+毛泽东主席向政府代表团致谢的信
+亲爱的同志们：
+　　我谨代表中国人民表示衷心的感谢。
+　　一九五四年十月十二日
+政府代表团贈送机器和装备事致毛泽束主席的信
+亲爱的毛泽东同志：
+　　特请你们接受这些机器和设备。
+　　一九五四年十月五日
+毛泽东主席向政府代表团致谢的信
+亲爱的同志们：
+　　来信敬悉，谨致以衷心的感谢。
+　　一九五四年十月十二日
+"""
+
+
+def test_contents_entries_find_titles_spelled_otherwise_and_a_title_listed_twice(parse_text) -> None:
+    text = gazette(ISSUE_WITH_TYPOS)
+    issue = parse_text(text)
+    starts = [d.source.start_line for d in issue.documents]
+    assert starts == [
+        line_of(text, "中华人民共和国政府和苏维埃社会主义共和国联盟政府联合宣言", exact=True),
+        line_of(text, "毛泽东主席向政府代表团致谢的信", exact=True, nth=1),
+        line_of(text, "政府代表团贈送机器和装备事致毛泽束主席的信", exact=True),
+        line_of(text, "毛泽东主席向政府代表团致谢的信", exact=True, nth=2),
+    ]
+    assert issue.documents[0].title.endswith("联合宣言")  # the title as the body prints it
+    toc = [r for r in issue.regions if r.kind == "toc"]
+    assert toc and toc[0].end_line < starts[0]
+
+
+# A book's cover and contents: the contents list two texts (each with its chapters) and end their entries with
+# leader dots and page numbers run together; the first text's title is printed after the contents.
+BOOK_WITH_CONTENTS = """
+山西省城市绿化条例
+山西省城乡规划条例
+2024年7月版本
+目　　录
+山西省城市绿化条例
+第一章 总 则..............................3
+第二章 附 则..............................5
+山西省城乡规划条例..............................6
+第一章 总 则..............................6
+山西省城市绿化条例
+（2024年1月1日山西省第十四届人民代表大会常务委员会第八次会议通过）
+第一章　总　则
+第一条　为了加强城市绿化，制定本条例。
+第二章　附　则
+第二条　本条例自2024年3月1日起施行。
+山西省城乡规划条例*
+（2024年1月1日山西省第十四届人民代表大会常务委员会第八次会议通过）
+第一章　总　则
+第一条　为了加强城乡规划管理，制定本条例。
+第二条　本条例自2024年3月1日起施行。
+"""
+
+
+def test_a_cover_and_a_contents_page_with_chapters_are_not_documents(parse_text) -> None:
+    text = gazette(BOOK_WITH_CONTENTS)
+    issue = parse_text(text)
+    green = line_of(text, "山西省城市绿化条例", exact=True, nth=3)
+    planning = line_of(text, "山西省城乡规划条例*", exact=True)
+    assert _spans(issue) == [
+        ("山西省城市绿化条例", green, planning - 2),
+        ("山西省城乡规划条例", planning, last_text_line(text)),  # (the footnote mark is not the title's)
+    ]
+    assert [len([p for p in d.provisions if p.kind == "article"]) for d in issue.documents] == [2, 2]
+
+
+def test_a_law_printed_as_one_book_title_is_a_document_after_its_schedule_label(parse_text) -> None:
+    text = gazette(
+        """
+2020年第136号法律公告
+《2020年全国性法律公布》
+　　因此本人现公布：列于附表的《山西省城乡规划条例》自2020年6月30日起实施。
+附表
+《山西省城乡规划条例》
+（2020年6月30日山西省第十三届人民代表大会常务委员会第二十次会议通过）
+第一条　为了加强城乡规划管理，制定本条例。
+第二条　本条例自公布之日起施行。
+"""
+    )
+    issue = parse_text(text)
+    assert [(d.title, d.doc_type) for d in issue.documents] == [
+        ("2020年第136号法律公告", "公告"),
+        ("山西省城乡规划条例", "条例"),
+    ]
+    assert issue.documents[1].source.start_line == line_of(text, "附表", exact=True)

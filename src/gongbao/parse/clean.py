@@ -98,11 +98,15 @@ _MARKDOWN_RULE = re.compile(r"^[-=|:\s]*-{3,}[-=|:\s]*$")
 _GAZETTE_NAME = re.compile(r"^\S{2,40}?公报[\d·.年第期()（）总号/\-—]*$")
 
 
-def _find_running_headers(texts: list[str], kinds: list[str]) -> set[str]:
+def _find_running_headers(texts: list[str], kinds: list[str], paged: bool = False) -> set[str]:
     """Running headers: a gazette name (…公报, maybe with year/issue) printed on more than one page, or any
-    short line repeated next to page numbers."""
+    short line repeated next to page numbers.  A paged source (PDF) has had its headers found by their place on
+    the page: there the line after a page number is only the next page's first line (often a title's first
+    line, 中华人民共和国政府和 …), not a header."""
     counts = Counter(_WS.sub("", t) for t, k in zip(texts, kinds, strict=True) if k == "text" and "公报" in t)
     headers = {s for s, n in counts.items() if n >= 2 and _GAZETTE_NAME.match(s)}
+    if paged:
+        return headers
     near_page: Counter[str] = Counter()
     for i, k in enumerate(kinds):
         if k != "page":
@@ -132,7 +136,7 @@ def clean(source: SourceText) -> CleanText:
             kinds.append("rule")
         else:
             kinds.append("text")
-    headers = _find_running_headers(texts, kinds)
+    headers = _find_running_headers(texts, kinds, paged=bool(source.pages))
     firsts = {h[0] for h in headers}
     lines = []
     for n, (raw, t, k) in enumerate(zip(source.lines, texts, kinds, strict=True), 1):

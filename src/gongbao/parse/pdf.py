@@ -36,7 +36,7 @@ import pypdfium2.raw as pdfium_c
 from gongbao.model import SourceText
 from gongbao.parse import ocr
 
-LAYOUT_VERSION = 1  # bump when the reading of a page changes: stored PDFs are then extracted again
+LAYOUT_VERSION = 2  # bump when the reading of a page changes: stored PDFs are then extracted again
 EXTRACTOR = f"pypdfium2 {pdfium.version.PYPDFIUM_INFO}; layout {LAYOUT_VERSION}"
 
 _SPACE_GAP = 0.18  # gaps (in font sizes) above which a space is kept between two glyphs
@@ -323,22 +323,40 @@ def _mark_furniture(pages: list[Page]) -> None:
     recurs at the same height on several pages, or a bare number at the edge."""
     keys: Counter[tuple[str, int]] = Counter()
     texted = [p for p in pages if p.lines]
+    usual = statistics.median([s for p in texted for s in _line_steps(p)] or [0.0])
+    edges = {p.number: _edge_lines(p, usual) for p in texted}
     for page in texted:
-        for line in _edge_lines(page):
-            keys.update({_furniture_key(line, page)})
+        for line in edges[page.number]:
+            keys.update(set(_furniture_keys(line, page)))
     need = max(2, round(0.25 * len(texted)))
     for page in texted:
-        for line in _edge_lines(page):
-            key = _furniture_key(line, page)
+        for line in edges[page.number]:
             squeezed = re.sub(r"\s", "", line.text)
-            if keys[key] >= need or _BARE_PAGE_NUMBER.match(squeezed):
+            if any(keys[k] >= need for k in _furniture_keys(line, page)) or _BARE_PAGE_NUMBER.match(squeezed):
                 line.furniture = True
+
+
+def _furniture_keys(line: PageLine, page: Page) -> list[tuple[str, int]]:
+    """The line's key, and for a header set in cells (2020 年第 136 號法律公告 | 附表) its first cell's: the
+    running part recurs while the section named beside it changes."""
+    keys = [_furniture_key(line.text, line, page)]
+    if "\t" in line.text:
+        keys.append(_furniture_key(line.text.split("\t", 1)[0], line, page))
+    return keys
 
 
 _BARE_PAGE_NUMBER = re.compile(r"^[—\-–~－·•.()（）第页\d]{0,4}\d{1,4}[—\-–~－·•.()（）第页]{0,4}$|^[A-Z]?\d{1,4}$")
 
 
-def _edge_lines(page: Page) -> list[PageLine]:
+def _line_steps(page: Page) -> list[float]:
+    by_top = sorted(ln.top for ln in page.lines)
+    return [b - a for a, b in itertools.pairwise(by_top) if b - a > 0]
+
+
+_FEW_LINES = 12  # a page with fewer lines than this is too short to tell its own line spacing
+
+
+def _edge_lines(page: Page, usual_leading: float) -> list[PageLine]:
     """Candidates for furniture: the lines at the top of a page above the lowest wide gap in the top band, and the
     lines at the bottom below the highest wide gap in the bottom band (a wide gap: more than the usual line
     spacing).  A body line at the foot of a full page, with no gap under the text above it, is not a candidate."""
@@ -346,8 +364,8 @@ def _edge_lines(page: Page) -> list[PageLine]:
     by_top = sorted(page.lines, key=lambda ln: ln.top)
     if len(by_top) < 3:
         return [ln for ln in by_top if ln.bottom <= band or ln.top >= page.height - band]
-    steps = [b.top - a.top for a, b in itertools.pairwise(by_top) if b.top - a.top > 0]
-    leading = statistics.median(steps) if steps else 0.0
+    steps = _line_steps(page)
+    leading = statistics.median(steps) if len(steps) >= _FEW_LINES else usual_leading
     wide = [i for i in range(1, len(by_top)) if by_top[i].top - by_top[i - 1].bottom > 0.6 * leading]
     head = [i for i in wide if by_top[i - 1].top <= band and i <= 4]
     foot = [i for i in wide if by_top[i].bottom >= page.height - band and len(by_top) - i <= 4]
@@ -355,8 +373,8 @@ def _edge_lines(page: Page) -> list[PageLine]:
     return out + (by_top[min(foot) :] if foot else [])
 
 
-def _furniture_key(line: PageLine, page: Page) -> tuple[str, int]:
-    text = _DIGITS.sub("#", re.sub(r"\s", "", line.text))
+def _furniture_key(text: str, line: PageLine, page: Page) -> tuple[str, int]:
+    text = _DIGITS.sub("#", re.sub(r"\s", "", text))
     return text, round(line.top / max(page.height / 100, 1.0))
 
 

@@ -44,13 +44,15 @@ from gongbao.parse.doctypes import (
 from gongbao.parse.numerals import DATE_ALONE, DATE_AT_START, DATE_PATTERN
 
 MAX_TITLE_LINES = 8
+MAX_COVER_LINES = 40  # text lines before an issue's contents that are its cover, not a document
 _SENTENCE_PUNCT = re.compile(r"[，,。；;！!？?]|(?<![\dA-Za-z])[:：]|(?<=[\u4e00-\u9fff])\.")
 DATE_LINE = DATE_ALONE
 _DATE_START = DATE_AT_START
 _ADOPTION_NOTE = re.compile(r"^[(（]\s*\d{4}\s*年\s*\d{1,2}\s*月")
 _SPEECH_LINE = re.compile(r"^[—–-]{2,}\s*\d{4}\s*年")
 _SERIAL = re.compile(rf"^[(（]?\s*第\s*[{ZH_NUM}\d]+\s*号\s*[)）]?$")
-_ANNEX_LABEL = re.compile(r"^附\s*(?:件|录)\s*\d{0,2}$")
+_LABEL_NUMBER = rf"(?:\d{{1,2}}|[{ZH_NUM}]{{1,3}})"
+_ANNEX_LABEL = re.compile(rf"^附\s*(?:件|录|表)\s*{_LABEL_NUMBER}?$|^文\s*件\s*{_LABEL_NUMBER}$")  # 附件2, 附表, 文件三
 _TOC_HEAD = re.compile(r"^目\s*录$|^目\s*次$")
 _PLACEHOLDER = re.compile(r"X{2,}|\sX\s|第\s*X\s*号|[(（]\s+[)）]")
 _CLOSING = re.compile(
@@ -66,7 +68,7 @@ _TYPE_AT_END = re.compile("(?:" + "|".join(ALL_TYPES) + "|告|目次)\\s*(?:[(�
 _TITLE_LAST_CHARS = frozenset(w[-1] for w in ALL_TYPES) | frozenset(")）》告次")
 _ENACTED = re.compile(r"通过|公布|发布|施行|批准|修正|修订|会议|生效")
 _ADDRESSEE = re.compile(
-    r"各位|委员|代表|主任|主席|会议|同志|政府|厅|局|委|办|部门|单位|院|公司|机关|组织|学校|集团|机构|市|县|区|省"
+    r"各位|委员|代表|主任|主席|会议|同志|先生|女士|阁下|政府|厅|局|委|办|部门|单位|院|公司|机关|组织|学校|集团|机构|市|县|区|省"
 )
 
 
@@ -91,11 +93,14 @@ def split(clean_text: CleanText) -> IssueLayout:
     text = [ln for ln in clean_text.lines if ln.kind == "text"]
     if not text:
         return IssueLayout(documents=[], regions=_regions(clean_text, [], [], []))
-    blocks = _title_blocks(text, clean_text.wrap_width)
-    blocks = _align_with_contents(text, blocks, clean_text.wrap_width)
+    page_top = _page_tops(text, clean_text.source.pages)
+    blocks = _title_blocks(text, clean_text.wrap_width, page_top)
+    blocks = _align_with_contents(text, blocks, clean_text.wrap_width, page_top)
     docs: list[DocumentSpan] = []
     meta_starts: list[tuple[int, str]] = []  # (text index, kind) where an issue-metadata region starts
     toc_at = _toc_head(text)
+    if toc_at is not None and toc_at <= MAX_COVER_LINES and _lists_documents(text):
+        blocks = [tb for tb in blocks if tb.start > toc_at]  # the cover's title lines: documents follow the list
     if toc_at is not None and not any(tb.start < toc_at and tb.doc_type not in METADATA_TYPES for tb in blocks):
         meta_starts.append((toc_at, "toc"))  # the issue's contents; a 目录 after a title is that law's own
     for tb in blocks:
@@ -147,22 +152,34 @@ def whole_file(clean_text: CleanText) -> IssueLayout:
 # ------------------------------------------------------------------------------------------- title blocks
 
 
-def _title_blocks(text: list[CleanLine], wrap_width: int) -> list[_TitleBlock]:
-    """Scan for lines that end a title (the next line is a follower) and work out where each title starts."""
+def _page_tops(text: list[CleanLine], pages: tuple[int, ...]) -> list[int]:
+    """For each text line, the index of the first text line of its page (0 for all lines of an unpaged text)."""
+    tops: list[int] = []
+    for i, ln in enumerate(text):
+        same = i and pages and pages[ln.number - 1] == pages[text[i - 1].number - 1]
+        tops.append(tops[-1] if same else (i if pages else 0))
+    return tops
+
+
+def _title_blocks(text: list[CleanLine], wrap_width: int, page_top: list[int]) -> list[_TitleBlock]:
+    """Scan for lines that end a title (the next line is a follower) and work out where each title starts.  On a
+    paged source a title begins on the page it ends on (the lines above a page break are another page's: a
+    part's title page, the end of the previous document)."""
     blocks: list[_TitleBlock] = []
     toc = _toc_span(text)
     floor = 0  # a title block never reaches back into the previous one
     for k in range(len(text)):
-        if k < floor or text[k].text[-1] not in _TITLE_LAST_CHARS or (toc and toc[0] <= k <= toc[1]):
+        last_char = _unmarked(text[k].text)[-1:]
+        if k < floor or last_char not in _TITLE_LAST_CHARS or (toc and toc[0] <= k <= toc[1]):
             continue
         if toc and k > toc[1]:
             floor = max(floor, toc[1] + 1)  # a title never begins inside the contents that precede it
-        tail = _squeeze_ws((text[k - 1].text[-6:] if k else "") + text[k].text)  # wrapped type word: …听证规 / 定
+        tail = _squeeze_ws((text[k - 1].text[-6:] if k else "") + _unmarked(text[k].text))  # …听证规 / 定
         if not _TYPE_AT_END.search(tail):
             continue
         if not _title_line(text[k]):
             continue
-        tb = _title_block_ending_at(text, k, floor, wrap_width)
+        tb = _title_block_ending_at(text, k, max(floor, page_top[k]), wrap_width)
         if tb is None:
             continue
         floor = k + 1
@@ -187,8 +204,9 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
         start += 1
     if k + 1 < len(text) and is_qualifier(text[k + 1].text):
         k += 1  # …若干问题的解释 / （三）: the qualifier printed on a line of its own
-    joined = join_lines(ln.text for ln in text[start : k + 1])
+    joined = _unmarked(join_lines(ln.text for ln in text[start : k + 1]))
     start = _earlier_copy(text, start, k, floor)  # the block covers both copies, the title is said once
+    joined = _book_title(joined)
     doc_type = title_type(joined)
     if doc_type is None or not _after_a_break(text, start, wrap_width) or _PLACEHOLDER.search(joined):
         return None
@@ -204,6 +222,16 @@ def _title_block_ending_at(text: list[CleanLine], k: int, floor: int, wrap_width
     if not follower:
         return None
     return _TitleBlock(start, k, display(joined), doc_type, follower == "strong")
+
+
+_ONE_BOOK_TITLE = re.compile(r"^《([^《》]+)》$")
+
+
+def _book_title(title: str) -> str:
+    """A title printed as one book title (《中華人民共和國香港特別行政區維護國家安全法》, a gazette's schedule) is
+    the title inside the marks."""
+    m = _ONE_BOOK_TITLE.match(title.strip())
+    return m.group(1).strip() if m else title
 
 
 def _earlier_copy(text: list[CleanLine], start: int, k: int, floor: int) -> int:
@@ -243,11 +271,15 @@ def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
         about = 0 if _VERB_HEAD.match(head) else head.find("关于")
         prev_line = text[start - 1]
         prev = _squeeze_ws(prev_line.text)
-        if not _title_line(prev_line) or len(prev) < 5 or _roster(prev_line.text):
+        if _roster(prev_line.text):
             break
-        if _opened_above(join_lines(ln.text for ln in text[start : k + 1])):
-            start -= 1  # 代表法〉办法》的说明: the title began on a line above, whatever this line looks like
+        if (_title_line(prev_line) or _ANNEX_LABEL.match(prev)) and _opened_above(
+            join_lines(ln.text for ln in text[start : k + 1])
+        ):
+            start -= 1  # 代表法〉办法》的说明 / 《…基本法 / 附件一 / …修正案》的决定: the title began above
             continue
+        if not _title_line(prev_line) or len(prev) < 5:
+            break
         if about > 0 and _PLACE.match(head) and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
             break  # 山西省人大法制委员会关于…: issuer and 关于 on one line, the title is complete
         if about >= 0 and not _ISSUER.search(prev):
@@ -291,11 +323,29 @@ def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:
         return None
     last = head
     for j in range(head + 1, len(text)):
-        if _TOC_ENTRY.search(text[j].raw.rstrip()):
+        if _TOC_ENTRY.search(text[j].raw.rstrip()) or _TOC_ENTRY_END.search(text[j].text):
             last = j
-        elif j - last > 6:
-            break
+        elif j - last > MAX_TITLE_LINES or (j - last > 6 and not _title_line(text[j])):
+            break  # (an entry with its adoption note may wrap over up to eight lines before its page number)
     return head, last
+
+
+def _lists_documents(text: list[CleanLine]) -> bool:
+    """The contents page lists documents (two or more entries are titles with a type word), not only the
+    chapters of the one law it is printed in (第一章 总则 …)."""
+    toc = _toc_span(text)
+    if toc is None:
+        return False
+    listed = [t for entry in _toc_titles(text, toc) for t in [*entry, *map(_entry_core, entry)]]
+    listed += [_TOC_PAGE_REF.sub("", ln.text) for ln in text[toc[0] + 1 : toc[1] + 1]]  # a heading line of its own
+    titled = {_squeeze(t) for t in listed if not _division_entry(t) and title_type(_unmarked(t)) is not None}
+    return len(titled) >= 2
+
+
+def _division_entry(title: str) -> bool:
+    """A contents entry for a part of a law (第一章 总则, 序言, 附则), not for a document."""
+    t = _squeeze_ws(title)
+    return len(t) < 5 or bool(DIVISION_HEAD.match(t) or ARTICLE_HEAD.match(t))
 
 
 # ------------------------------------------------------------------------------------ table of contents
@@ -306,7 +356,15 @@ _TOC_KEY_DROP = str.maketrans({"（": "(", "）": ")", "〔": "(", "〕": ")", "
 
 
 def _toc_key(s: str) -> str:
-    return _squeeze(s).translate(_TOC_KEY_DROP)
+    return _unmarked(_squeeze(s)).translate(_TOC_KEY_DROP)
+
+
+_NOTE_MARK = re.compile(r"(?<=[\u4e00-\u9fff》）)])[*＊^#@†‡]{1,3}$")
+
+
+def _unmarked(t: str) -> str:
+    """A title line without the footnote marks printed after it (香港特別行政區基本法*, …產生辦法^@)."""
+    return _NOTE_MARK.sub("", t)
 
 
 def _toc_titles(text: list[CleanLine], toc: tuple[int, int]) -> list[list[str]]:
@@ -332,14 +390,17 @@ def _toc_titles(text: list[CleanLine], toc: tuple[int, int]) -> list[list[str]]:
     return titles
 
 
-def _align_with_contents(text: list[CleanLine], blocks: list[_TitleBlock], wrap_width: int) -> list[_TitleBlock]:
+def _align_with_contents(
+    text: list[CleanLine], blocks: list[_TitleBlock], wrap_width: int, page_top: list[int]
+) -> list[_TitleBlock]:
     """Where the issue's contents page lists a title that is printed as lines of its own in the body, a document
     starts there, whatever its type word or the line after it: the contents are the publisher's own list.  A
     listed title not found in the body changes nothing, and documents the contents do not list are kept."""
     toc = _toc_span(text)
     if toc is None:
         return blocks
-    entries = [[_toc_key(t) for t in entry] for entry in _toc_titles(text, toc)]
+    entries = [entry for entry in _toc_titles(text, toc) if not _division_entry(entry[-1])]
+    entries = [list(dict.fromkeys(_toc_key(t) for t in [*entry, *map(_entry_core, entry)])) for entry in entries]
     if not entries:
         return blocks
     keys = [_toc_key(ln.text) for ln in text]
@@ -348,33 +409,97 @@ def _align_with_contents(text: list[CleanLine], blocks: list[_TitleBlock], wrap_
         if keys[i] and _title_line(text[i]):
             by_head.setdefault(keys[i][:2], []).append(i)
     out = list(blocks)
-    for entry in entries:
-        for title in entry:
-            found = _printed_title(text, keys, by_head.get(title[:2], []), title, wrap_width)
-            if found is not None:
-                out = _place_listed_title(text, out, *found)
+    after = toc[1]  # the body line of the last listed title found: the contents list the documents in order
+    used: set[int] = set()
+    for entry in entries:  # (chapters listed under their law are left out: the law's headings, not documents)
+        found = None
+        for t in entry:
+            candidates = by_head.get(t[:2], [])
+            found = _printed_title(text, keys, candidates, t, wrap_width, page_top)
+            if found and found[0] in used:  # a title listed twice (two letters of thanks): the next printing
+                found = _printed_title(text, keys, [i for i in candidates if i > after], t, wrap_width, page_top)
+            if found:
                 break
+        if found is None:  # a title the contents and the body spell differently (OCR typos in both)
+            found = next((f for t in entry if (f := _similar_title(text, keys, after, t, wrap_width, page_top))), None)
+        if found is not None:
+            out = _place_listed_title(text, out, *found)
+            after = max(after, found[1])
+            used.add(found[0])
     return sorted(out, key=lambda b: b.start)
 
 
-def _printed_title(
-    text: list[CleanLine], keys: list[str], candidates: list[int], title: str, wrap_width: int
+_ENTRY_LABEL = re.compile(rf"^(?:附\s*(?:件|录)|文\s*件)\s*{_LABEL_NUMBER}\s*")
+_ENTRY_NOTE = re.compile(r"\s*[(（][^()（）]*\d{4}\s*年[^()（）]*[)）]$")
+
+
+def _entry_core(entry: str) -> str:
+    """A contents entry without its label (附件一, 文件三) and the adoption note printed after it: the title as
+    the body prints it on its title lines."""
+    return _ENTRY_NOTE.sub("", _ENTRY_LABEL.sub("", entry)) or entry
+
+
+_SIMILAR = 0.8  # share of matching characters for a listed title to be the body's title spelled otherwise
+_MIN_SIMILAR_TITLE = 8  # a shorter listed title is matched only as printed
+
+
+def _similar_title(
+    text: list[CleanLine], keys: list[str], after: int, title: str, wrap_width: int, page_top: list[int]
 ) -> tuple[int, int] | None:
-    """The first run of whole title lines, after a break, whose text is the listed title."""
+    """The run of whole title lines after line `after`, begun after a break, whose text is closest to the listed
+    title and differs from it by a few characters only (a scan's text layer: 苏雑埃 / 苏维埃, 一尤五四年 /
+    一九五四年); the first of equally close ones."""
+    if len(title) < _MIN_SIMILAR_TITLE:
+        return None
+    found: tuple[float, int, int] | None = None
+    matcher = difflib.SequenceMatcher(None, title, autojunk=False)
+    matcher.set_seq2(title)
+    for i in range(after + 1, len(text)):
+        if not keys[i] or not _title_line(text[i]) or not _after_a_break(text, i, wrap_width):
+            continue
+        joined = ""
+        best: tuple[float, int] | None = None  # (ratio, last line): the run of lines closest to the listed title
+        for j in range(i, min(i + MAX_TITLE_LINES, len(text))):
+            if j > i and (not _title_line(text[j]) or page_top[j] != page_top[i]):
+                break
+            joined += keys[j]
+            if len(joined) > len(title) / _SIMILAR:
+                break
+            if len(joined) < _SIMILAR * len(title):
+                continue
+            matcher.set_seq1(joined)
+            if matcher.real_quick_ratio() >= _SIMILAR and matcher.quick_ratio() >= _SIMILAR:
+                ratio = matcher.ratio()
+                if ratio >= _SIMILAR and (best is None or ratio > best[0]):
+                    best = (ratio, j)
+        if best is not None and (found is None or best[0] > found[0]):
+            found = (best[0], i, best[1])  # (longer runs were weighed: the lines after the best are not the title's)
+    return (found[1], found[2]) if found else None
+
+
+def _printed_title(
+    text: list[CleanLine], keys: list[str], candidates: list[int], title: str, wrap_width: int, page_top: list[int]
+) -> tuple[int, int] | None:
+    """The first run of whole title lines on one page, after a break, whose text is the listed title."""
     for i in candidates:
         joined = ""
         for j in range(i, min(i + MAX_TITLE_LINES, len(text))):
-            if j > i and not _title_line(text[j]):
+            if j > i and (not _title_line(text[j]) or page_top[j] != page_top[i]):
                 break
             joined += keys[j]
             if not title.startswith(joined):
                 break
             if joined == title:
                 began = _after_a_break(text, i, wrap_width) or _follower(text, j + 1, "") == "strong"
-                if began and not _continues_title(text, keys, j, title):
+                if began and not _continues_title(text, keys, j, title) and not _title_page(page_top, i, j):
                     return i, j
                 break
     return None
+
+
+def _title_page(page_top: list[int], i: int, j: int) -> bool:
+    """Lines i..j are all a page holds (a part's title page before the text it announces)."""
+    return bool(page_top[-1]) and page_top[i] == i and (j + 1 == len(page_top) or page_top[j + 1] == j + 1)
 
 
 def _continues_title(text: list[CleanLine], keys: list[str], j: int, title: str) -> bool:
@@ -388,7 +513,7 @@ def _continues_title(text: list[CleanLine], keys: list[str], j: int, title: str)
 def _place_listed_title(text: list[CleanLine], blocks: list[_TitleBlock], i: int, j: int) -> list[_TitleBlock]:
     """Make lines i..j a title block: trim a block that reaches above them (an annex heading glued on), replace
     blocks that cover only part of them, add one where there was none."""
-    title = display(join_lines(ln.text for ln in text[i : j + 1]))
+    title = display(_unmarked(join_lines(ln.text for ln in text[i : j + 1])))
     kept: list[_TitleBlock] = []
     start = i
     for b in blocks:
@@ -452,8 +577,8 @@ def _follower(text: list[CleanLine], k: int, doc_type: str, title_indented: bool
         return "strong"  # (an indent sets a paragraph off from a title only when the title has none)
     if doc_type in NORMATIVE_TYPES and _TOC_HEAD.match(_squeeze_ws(t)):
         return "strong"  # a law printed with its own table of contents
-    if DATE_LINE.match(t):
-        return "weak"  # a title dated on the line below it
+    if DATE_LINE.match(t) or _ONE_BOOK_TITLE.match(t):
+        return "weak"  # a title dated on the line below it; a notice's line naming the instrument (《…公布》)
     if _title_line(ln) and _opens_paragraph(text, k):
         return "weak"
     if starts_with_marker(t) or _title_line(ln) or t[0] in "(（" or _TOC_ENTRY.search(ln.raw.rstrip()):
