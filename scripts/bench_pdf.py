@@ -1,6 +1,6 @@
-"""PDF reading speed on the real gazettes of ../shared/corpus/real: text-layer extraction (pages/s, MB/s), the whole
-parse of the PDF against the parse of its extracted text (the issue's bound: at most 3x), and OCR seconds per page
-of the scan when the OCR extra is installed.
+"""PDF reading speed on the real gazettes of ../shared/corpus/real: text-layer extraction (pages/s, MB/s), the
+ingest of the PDF (read, parse, store) against the ingest of its extracted text as a .txt (the issue's bound: at
+most 3x), and OCR seconds per page of the scan when the OCR extra is installed.
 
 Each figure is the median of --runs runs in this process (PDFium loaded once, as in a batch ingest); run it on a
 quiet machine or compare two revisions with farm-bench.  `make bench` calls it after scripts/bench.py.
@@ -18,9 +18,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from gongbao.ingest import ingest_paths
 from gongbao.parse import ocr, pdf
 from gongbao.parse.read import read_source
-from gongbao.pipeline import parse_file
+from gongbao.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("GONGBAO_SHARED", ROOT.parent / "shared"))
@@ -58,6 +59,19 @@ def _text_copy(path: Path, folder: Path) -> Path:
     return out
 
 
+def _ingest_seconds(path: Path, folder: Path, runs: int) -> float:
+    """Median time to ingest one file into a new database (the same work `gongbao ingest FILE` does)."""
+
+    def once() -> None:
+        db = folder / "bench.db"
+        for side in folder.glob("bench.db*"):
+            side.unlink()
+        with Store(db) as store:
+            ingest_paths(store, [path])
+
+    return _median_seconds(once, runs)
+
+
 def bench_text_layers(files: list[Path], runs: int) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -67,9 +81,8 @@ def bench_text_layers(files: list[Path], runs: int) -> list[dict]:
             if all(p.problem for p in pages):
                 continue  # a scan: see bench_ocr
             extract = _median_seconds(lambda d=data: pdf.read_pages(d), runs)
-            parse_pdf = _median_seconds(lambda p=path: parse_file(p), runs)
-            txt = _text_copy(path, Path(tmp))
-            parse_txt = _median_seconds(lambda p=txt: parse_file(p), runs)
+            ingest_pdf = _ingest_seconds(path, Path(tmp), runs)
+            ingest_txt = _ingest_seconds(_text_copy(path, Path(tmp)), Path(tmp), runs)
             mb = len(data) / 1e6
             rows.append(
                 {
@@ -79,7 +92,8 @@ def bench_text_layers(files: list[Path], runs: int) -> list[dict]:
                     "extract_s": extract,
                     "pages_per_s": len(pages) / extract,
                     "MB_per_s": mb / extract,
-                    "pdf_vs_text": parse_pdf / parse_txt,
+                    "ingest_s": ingest_pdf,
+                    "pdf_vs_text": ingest_pdf / ingest_txt,
                 }
             )
     return rows
@@ -116,14 +130,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_pdf: no PDF under {args.folder}; skipped")
         return 0
     print(f"PDF text layers ({pdf.EXTRACTOR}), median of {args.runs} runs")
-    print(f"{'file':<32} {'pages':>5} {'MB':>5} {'extract s':>9} {'pages/s':>8} {'MB/s':>6} {'PDF/text parse':>14}")
+    print(
+        f"{'file':<32} {'pages':>5} {'MB':>5} {'extract s':>9} {'pages/s':>8} {'MB/s':>6} {'ingest s':>8} "
+        f"{'PDF/text ingest':>15}"
+    )
     with _ocr_off():
         rows = bench_text_layers(files, args.runs)
         scans = [f for f in files if all(p.problem for p in pdf.read_pages(f.read_bytes()))]
     for r in rows:
         print(
             f"{r['file'][:32]:<32} {r['pages']:>5} {r['MB']:>5.2f} {r['extract_s']:>9.3f} "
-            f"{r['pages_per_s']:>8.0f} {r['MB_per_s']:>6.1f} {r['pdf_vs_text']:>13.2f}x"
+            f"{r['pages_per_s']:>8.0f} {r['MB_per_s']:>6.1f} {r['ingest_s']:>8.2f} {r['pdf_vs_text']:>14.2f}x"
         )
     if rows:
         pages = sum(r["pages"] for r in rows)
