@@ -149,3 +149,57 @@ def test_reading_a_citation(query: str, name: str, article: int, paragraph: int 
 @pytest.mark.parametrize("query", ["开餐馆需要什么手续", "垃圾分类罚款多少", "第五条", "罚款"])
 def test_a_question_is_not_a_citation(query: str) -> None:
     assert citation.read(query) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "article"),
+    [
+        ("《北京市实施《中华人民共和国矿山安全法》办法》第二十条", "北京市实施《中华人民共和国矿山安全法》办法", 20),
+        ("实施《中华人民共和国气象法》办法第十二条", "实施《中华人民共和国气象法》办法", 12),
+        ("人民代表大会常务委员会组成人员守则第四条", "人民代表大会常务委员会组成人员守则", 4),
+        ("住宅物业服务质量星级评价管理办法（试行）第十条", "住宅物业服务质量星级评价管理办法（试行）", 10),
+        ("关于办理侵犯知识产权刑事案件具体应用法律若干问题的解释（三）第二条", None, 2),
+    ],
+)
+def test_a_name_holding_a_title_or_a_qualifier_is_read_whole(query: str, name: str | None, article: int) -> None:
+    cited = citation.read(query)
+    assert cited is not None
+    assert cited.name == (name or query[: query.rindex("第")])
+    assert cited.article == article
+
+
+@pytest.mark.parametrize("query", ["罚款《山西省城乡垃圾管理条例》", "垃圾《条例》罚款多少"])
+def test_words_before_a_title_are_not_part_of_its_name(query: str) -> None:
+    cited = citation.read(query)
+    assert cited is not None and cited.quoted and not cited.name.startswith(("罚款", "垃圾"))
+
+
+def _row(title: str, issuer: str | None, date: str = "2020-01-01") -> dict:
+    return {"id": title, "title": title, "inner_title": None, "doc_number": None, "issuer": issuer,
+            "dates": {"effective": date}, "has_articles": True}  # fmt: skip
+
+
+ROWS = [
+    _row("中华人民共和国道路运输条例", "中华人民共和国国务院"),
+    _row("浙江省道路运输条例", "浙江省人民代表大会常务委员会", "2022-01-01"),
+    _row("郑州市文明行为促进条例", "郑州市人民代表大会常务委员会", "2019-01-01"),
+    _row("三门峡市文明行为促进条例", "三门峡市人民代表大会常务委员会", "2021-01-01"),
+    _row("上海市城乡社区治理条例", "上海市人民代表大会常务委员会"),
+]
+
+
+def test_a_name_without_its_place_is_the_national_text_when_there_is_one() -> None:
+    found = citation.resolve(citation.Cited("道路运输条例", False), ROWS)
+    assert [d["title"] for d in found] == ["中华人民共和国道路运输条例"]
+
+
+def test_a_name_cities_share_resolves_to_each_of_them_alike() -> None:
+    found = citation.resolve(citation.Cited("文明行为促进条例", False), ROWS)
+    assert {d["title"] for d in found} == {"郑州市文明行为促进条例", "三门峡市文明行为促进条例"}
+
+
+def test_the_places_left_out_are_the_corpus_issuers_places() -> None:
+    known = citation.places(ROWS)
+    assert citation.without_place("三门峡市文明行为促进条例", known) == "文明行为促进条例"
+    assert citation.without_place("上海市城乡社区治理条例", known) == "城乡社区治理条例"  # 社区 is not a place
+    assert citation.without_place("城乡社区治理条例", known) == "城乡社区治理条例"

@@ -28,10 +28,10 @@ _N = r"[〇零一二三四五六七八九十百千两\d０-９]+"
 _PROVISION = re.compile(
     rf"第\s*({_N})\s*条(?:之\s*({_N}))?(?:\s*第\s*({_N})\s*款)?(?:\s*第?\s*[（(]?\s*({_N})\s*[）)]?\s*项)?"
 )
-_QUOTED_TITLE = re.compile(r"《([^《》]{2,120})》")
+_QUOTED_TITLE = re.compile(r"《((?:[^《》]|《[^《》]{1,100}》){2,120})》")  # one 《》 may sit inside: 实施《X法》办法
 _DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}\s*[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
 # a name typed without 《》: the query is only the name (and a provision), and the name ends in a type word
-_BARE_NAME = re.compile(r"^[\u4e00-\u9fff（）()〈〉、，·“”\d]{2,80}$")
+_BARE_NAME = re.compile(r"^[\u4e00-\u9fff（）()〈〉《》、，·“”\d]{2,80}$")
 _PLACE = re.compile(r"^(?:中华人民共和国|.{2,8}?(?:省|自治区|市|自治州|县|区))")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _NAME_TYPES = ("法", "条例", "办法", "规定", "细则", "实施细则", "规则", "决定", "解释", "意见", "方案", "通知", "规划")
@@ -64,18 +64,17 @@ def read(query: str) -> Cited | None:
         if number:
             return Cited(None, False, doc_number=number, rest=(q[: m.start()] + " " + q[m.end() :]).strip())
     prov = _PROVISION.search(q)
+    head = (q[: prov.start()] if prov else q).strip()
     quoted = _QUOTED_TITLE.search(q)
-    if quoted:
-        name, rest = quoted.group(1), q[: quoted.start()] + " " + q[quoted.end() :]
-    elif prov:
-        name, rest = q[: prov.start()].strip(), q[prov.end() :]
-        if not _is_bare_name(name):
-            return None
-    elif _is_bare_name(re.sub(r"\s", "", q)):
-        name, rest = re.sub(r"\s", "", q), ""
+    if _is_bare_name(head):  # the query opens with the name: 《X》第N条, X条例第N条, 北京市实施《…》办法第二十条
+        whole = _QUOTED_TITLE.fullmatch(head)
+        cited = Cited(whole.group(1) if whole else re.sub(r"\s", "", head), bool(whole))
+        rest = q[prov.end() :] if prov else ""
+    elif quoted:
+        cited = Cited(quoted.group(1).strip(), True)
+        rest = q[: quoted.start()] + " " + q[quoted.end() :]
     else:
         return None
-    cited = Cited(name.strip(), bool(quoted))
     if prov and (not quoted or prov.start() >= quoted.end()):
         cited.article, cited.article_sub = _int(prov.group(1)), _int(prov.group(2))
         cited.paragraph, cited.item = _int(prov.group(3)), _int(prov.group(4))
@@ -85,17 +84,63 @@ def read(query: str) -> Cited | None:
 
 
 def _is_bare_name(name: str) -> bool:
+    """A text's name as typed: Chinese (with the marks titles hold) ending in a type word (条例, 守则, 解释（三）,
+    办法（试行）); or all of it in 《》; a 《》 inside it is followed by the rest of the name (实施《X法》办法)."""
     name = re.sub(r"\s", "", name)
-    return bool(_BARE_NAME.match(name)) and name.endswith(_NAME_TYPES) and len(name) > 2
+    whole = _QUOTED_TITLE.fullmatch(name)
+    if whole:
+        name = whole.group(1)
+    elif "》" in name and not re.search(r"》[^《》]+$", name):
+        return False  # words before a 《title》 (罚款《X条例》): a question about the text, not its name
+    if not _BARE_NAME.match(name) or len(name) <= 2:
+        return False
+    bare = re.sub(r"[《》〈〉]", "", name)
+    return bare.endswith(_NAME_TYPES) or title_type(bare) is not None
 
 
 # ----------------------------------------------------------------------------------------------- resolve
 
 
-def without_place(key: str) -> str:
-    """山西省城乡垃圾管理条例 → 城乡垃圾管理条例; 中华人民共和国行政处罚法 → 行政处罚法."""
+def without_place(key: str, places: frozenset[str] | None = None) -> str:
+    """山西省城乡垃圾管理条例 → 城乡垃圾管理条例; 中华人民共和国行政处罚法 → 行政处罚法.  With `places` (the
+    corpus's own, see places()) only those are taken off, else a name ending in 省, 市, 县 … is."""
+    if places is not None:
+        return key[_place_length(key, places) :]
     m = _PLACE.match(key)
     return key[m.end() :] if m and len(key) - m.end() >= 3 else key
+
+
+_ISSUER_PLACE = re.compile(
+    r"^([\u4e00-\u9fff]{2,12}?(?:省|自治区|特别行政区|市|自治州|州|地区|盟|自治县|县|自治旗|旗|区))"
+    r"(?=人民|人大|第?[一二三四五六七八九十]+届|政府|委员会)"
+)
+_PLACES: dict[int, tuple[list[dict[str, Any]], frozenset[str]]] = {}
+
+
+def places(titles: list[dict[str, Any]]) -> frozenset[str]:
+    """The places the corpus's texts come from, read off their issuers (浙江省人民代表大会常务委员会 → 浙江省), and
+    中华人民共和国: the prefixes a citation may leave out."""
+    cached = _PLACES.get(id(titles))
+    if cached is not None and cached[0] is titles:
+        return cached[1]
+    found = {"中华人民共和国"}
+    for d in titles:
+        m = _ISSUER_PLACE.match(d.get("issuer") or "")
+        if m:
+            found.add(m.group(1))
+    _PLACES.clear()
+    _PLACES[id(titles)] = (titles, frozenset(found))
+    return _PLACES[id(titles)][1]
+
+
+def _place_length(key: str, places: frozenset[str]) -> int:
+    """Length of the places key opens with (山东省潍坊市…: both), leaving at least a type word and two more."""
+    at = 0
+    while True:
+        step = max((len(p) for p in places if key.startswith(p, at)), default=0)
+        if not step or len(key) - at - step < 3:
+            return at
+        at += step
 
 
 def _subsequence(short: str, long: str) -> int | None:
@@ -110,19 +155,28 @@ def _subsequence(short: str, long: str) -> int | None:
     return pieces
 
 
-def _match(key: str, doc_key: str) -> float:
-    """How well a typed name matches a title key: 3 the same, 2.x the title ends with it, 1.x an abbreviation."""
+def _match(key: str, doc_key: str, places: frozenset[str]) -> float:
+    """How well a typed name matches a title key: 3 the same; 2.9 the national text (中华人民共和国 + the name);
+    2.5 the name after a place (every province's text alike: the query does not say which); 2.x the title ends
+    with it; 1.x an abbreviation (its characters in order, the same type word), by the share of the title without
+    its place it spells."""
     if key == doc_key:
         return 3.0
     if doc_key.endswith(key) and len(key) >= 4:
-        return 2.0 + len(key) / len(doc_key)
+        prefix = doc_key[: -len(key)]
+        if prefix == "中华人民共和国":
+            return 2.9
+        if _place_length(prefix + key, places) == len(prefix):
+            return 2.5
+        return 2.0 + 0.4 * len(key) / len(doc_key)
     kind = title_type(key) or key[-2:]
     if not doc_key.endswith(kind) or key[0] not in doc_key:
         return 0.0
     pieces = _subsequence(key, doc_key)
     if pieces is None or pieces > 3 or len(key) < 3:
         return 0.0
-    return 1.0 + len(key) / len(doc_key) / pieces
+    subject = doc_key[_place_length(doc_key, places) :]
+    return 1.0 + 0.9 * len(key) / max(len(subject), len(key)) / pieces
 
 
 def resolve(cited: Cited, titles: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -132,10 +186,11 @@ def resolve(cited: Cited, titles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     if not cited.name:
         return []
     key = title_key(cited.name)
+    known = places(titles)
     scored = []
     for d in titles:
         keys = [title_key(d["title"])] + ([title_key(d["inner_title"])] if d["inner_title"] else [])
-        s = max(_match(key, k) for k in keys)
+        s = max(_match(key, k, known) for k in keys)
         if s > 0:
             # the text itself before a notice or 决定 about it; a later version before an earlier one
             scored.append((s, bool(d["has_articles"]), _date(d), d))

@@ -148,7 +148,7 @@ def _lookup(store: Store, query: str) -> _Lookup:
     if cited is None:
         return out
     rows = store.titles()
-    docs = citation.resolve(cited, rows)[:3]
+    docs = citation.resolve(cited, rows)[:10]
     named = cited.quoted or cited.article is not None or cited.doc_number is not None
     if not docs:
         if named:
