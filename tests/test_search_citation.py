@@ -203,3 +203,9 @@ def test_the_places_left_out_are_the_corpus_issuers_places() -> None:
     assert citation.without_place("三门峡市文明行为促进条例", known) == "文明行为促进条例"
     assert citation.without_place("上海市城乡社区治理条例", known) == "城乡社区治理条例"  # 社区 is not a place
     assert citation.without_place("城乡社区治理条例", known) == "城乡社区治理条例"
+
+
+def test_the_provinces_texts_of_a_national_name_come_next() -> None:
+    tiers = citation.resolve_tiers(citation.Cited("道路运输条例", False), ROWS)
+    titles = [[d["title"] for d in tier] for tier in tiers[:2]]
+    assert titles == [["中华人民共和国道路运输条例"], ["浙江省道路运输条例"]]

@@ -181,8 +181,16 @@ def _match(key: str, doc_key: str, places: frozenset[str]) -> float:
 
 def resolve(cited: Cited, titles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The documents the citation names, best first (several when a short name fits several texts equally)."""
+    tiers = resolve_tiers(cited, titles)
+    return tiers[0] if tiers else []
+
+
+def resolve_tiers(cited: Cited, titles: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The documents the name fits, in tiers of equal fit, best first: 劳动保障监察条例 is first the national text,
+    then the provinces' texts of that name (where an article the national one lacks may be)."""
     if cited.doc_number:
-        return [d for d in titles if d["doc_number"] == cited.doc_number]
+        found = [d for d in titles if d["doc_number"] == cited.doc_number]
+        return [found] if found else []
     if not cited.name:
         return []
     key = title_key(cited.name)
@@ -193,13 +201,14 @@ def resolve(cited: Cited, titles: list[dict[str, Any]]) -> list[dict[str, Any]]:
         s = max(_match(key, k, known) for k in keys)
         if s > 0:
             # the text itself before a notice or 决定 about it; a later version before an earlier one
-            scored.append((s, bool(d["has_articles"]), _date(d), d))
-    if not scored:
-        return []
-    best = max(s for s, *_ in scored)
-    top = [row for row in scored if row[0] >= best - 1e-9 or (best >= 3.0 and row[0] >= 3.0)]
-    top.sort(key=lambda r: (-r[0], not r[1], _neg(r[2])))
-    return [row[3] for row in top]
+            scored.append((3.0 if s >= 3.0 else round(s, 6), bool(d["has_articles"]), _date(d), d))
+    scored.sort(key=lambda r: (-r[0], not r[1], _neg(r[2])))
+    tiers: list[list[dict[str, Any]]] = []
+    for i, row in enumerate(scored):
+        if i == 0 or row[0] != scored[i - 1][0]:
+            tiers.append([])
+        tiers[-1].append(row[3])
+    return tiers
 
 
 def _date(d: dict[str, Any]) -> str:

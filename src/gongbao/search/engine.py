@@ -148,7 +148,8 @@ def _lookup(store: Store, query: str) -> _Lookup:
     if cited is None:
         return out
     rows = store.titles()
-    docs = citation.resolve(cited, rows)[:10]
+    tiers = citation.resolve_tiers(cited, rows)
+    docs = tiers[0][:10] if tiers else []
     named = cited.quoted or cited.article is not None or cited.doc_number is not None
     if not docs:
         if named:
@@ -159,6 +160,16 @@ def _lookup(store: Store, query: str) -> _Lookup:
             )
         return out
     out.cited = {"documents": [{"id": d["id"], "title": d["title"]} for d in docs]}
+    _cite_in(store, cited, docs, out, notes=True)
+    for tier in tiers[1:3]:  # the texts that fit the name less well, when the best lack the article cited
+        if cited.article is None or out.first:
+            break
+        _cite_in(store, cited, tier[:10], out, notes=False)
+    return out
+
+
+def _cite_in(store: Store, cited: citation.Cited, docs: list[dict], out: _Lookup, notes: bool) -> None:
+    """The cited provision (or the start) of each of the documents, to show first; notes on what docs[0] lacks."""
     for d in docs:
         keys = store.unit_keys(d["id"])
         if not keys:
@@ -170,12 +181,12 @@ def _lookup(store: Store, query: str) -> _Lookup:
         if found and found[0].id in keys:
             article, inner = found
             out.first.append((keys[article.id], inner.id))
-            out.cited.setdefault("provision_id", inner.id)
-            if d is docs[0] and (cited.paragraph or cited.item) and inner.id == article.id:
+            if out.cited is not None:
+                out.cited.setdefault("provision_id", inner.id)
+            if notes and d is docs[0] and (cited.paragraph or cited.item) and inner.id == article.id:
                 out.notes.append(f"《{d['inner_title'] or d['title']}》第{cited.article}条没有所引的款、项")
-        elif d is docs[0]:
+        elif notes and d is docs[0]:
             out.notes.append(f"《{d['inner_title'] or d['title']}》中没有第{cited.article}条")
-    return out
 
 
 def _cited_first(
