@@ -30,6 +30,7 @@ demo: $(STAMP)
 test: $(STAMP) browser postgres
 	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest -rs
+	$(BIN)/python -m pytest -rs -m soak
 
 browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian's chromium for the browser tests"; \

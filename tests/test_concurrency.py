@@ -46,86 +46,119 @@ def _run(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([GONGBAO, *args], capture_output=True, text=True, timeout=300)
 
 
-@pytest.fixture
-def serial_export(tmp_path: Path) -> str:
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DEV_LAWS = SHARED / "corpus" / "laws-dev" / "gazette"
+READ_COMMANDS = ["stats --json", "list --json", "search 罚款 --json"]
+HTTP_PATHS = ("/api/stats", "/api/search?q=%E7%BD%9A%E6%AC%BE", "/documents")
+
+
+def _serial_export(folder: Path, files: list[Path]) -> str:
     """The export of the same files ingested one after the other, in one process."""
     from gongbao.ingest import ingest_paths
     from gongbao.store import Store
 
-    db, out = tmp_path / "serial.db", tmp_path / "serial.jsonl"
+    db, out = folder / "serial.db", folder / "serial.jsonl"
     with Store(db) as store:
-        assert not ingest_paths(store, sample_paths()[2:]).errors
+        assert not ingest_paths(store, files).errors
     result = _run("export", "--db", str(db), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out.read_text(encoding="utf-8")
 
 
-def test_two_writers_and_readers_in_parallel_lose_nothing(tmp_path: Path, serial_export: str) -> None:
-    first, *samples = sample_paths()[2:]  # the smaller samples: the test is about processes, not size
+def test_two_writers_and_readers_in_parallel_lose_nothing(tmp_path: Path) -> None:
+    files = sample_paths()[2:]  # the smaller samples: the test is about processes, not size
+    _in_parallel(tmp_path, files[0], [[files[1]], [files[2]]], readers=3, clients=4, seconds=0)
+
+
+@pytest.mark.soak
+@pytest.mark.skipif(not DEV_LAWS.is_dir(), reason="the dev law corpus (../shared) is not here")
+def test_at_full_size_two_ingests_eight_readers_twenty_clients_for_a_minute(tmp_path: Path) -> None:
+    """The issue's size: 2 ingests of many files, 8 CLI readers, the server under 20 clients, at least 60 s."""
+    first, *samples = sample_paths()
+    laws = sorted(DEV_LAWS.glob("*.txt"))[:40]
+    _in_parallel(tmp_path, first, [samples[:2] + laws[:20], samples[2:] + laws[20:]], readers=8, clients=20, seconds=60)
+
+
+def _in_parallel(
+    tmp_path: Path, first: Path, batches: list[list[Path]], readers: int, clients: int, seconds: float
+) -> None:
+    """`first` ingested, then the batches by one ingest process each, all at once, while `readers` CLI processes
+    and `clients` HTTP clients read, for at least `seconds`: no file lost, no read failed, no 5xx, and the export
+    is the serial ingest's (the writers queue in batch order: links depend on the order)."""
+    serial = _serial_export(tmp_path, [first, *(f for batch in batches for f in batch)])
     db = tmp_path / "shared.db"
     assert _run("ingest", "--db", str(db), str(first)).returncode == 0  # the readers need a database
     stop = tmp_path / "writers-done"
     env = {**os.environ, "COLUMNS": "200"}
-    read_commands = ["stats --json", "list --json", "search 罚款 --json"]
-    readers = [
+    reader_procs = [
         subprocess.Popen(
-            [sys.executable, "-c", READER, str(db), str(stop), *read_commands[i:], *read_commands[:i]],
+            [sys.executable, "-c", READER, str(db), str(stop), *_rotated(READ_COMMANDS, i)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
             env=env,
         )
-        for i in range(3)
+        for i in range(readers)
     ]
-    with serve(db) as base:  # the server too, under a few clients, while the writers write
-        clients = [_HttpClient(base, stop) for _ in range(4)]
-        for c in clients:
+    started = time.monotonic()
+    with serve(db) as base:  # the server too, under its clients, while the writers write
+        http = [_HttpClient(base, stop, _rotated(HTTP_PATHS, i)) for i in range(clients)]
+        for c in http:
             c.start()
         time.sleep(1)  # let the readers start reading before the writers write
-        _write_in_parallel(db, samples, env, stop)
-        for c in clients:
-            c.join(60)
-    for c in clients:
+        _write_in_parallel(db, batches, env)
+        time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+        stop.touch()
+        for c in http:
+            c.join(120)
+    for c in http:
         assert c.answers and not c.failures, c.failures[:5]
         assert c.sources == sorted(c.sources)  # each answer saw the database before or after a whole file
-    for r in readers:
+    for r in reader_procs:
         out, err = r.communicate(timeout=300)
         assert r.returncode == 0, err
         runs, failed = map(int, out.split("\n")[0].split())
-        assert runs >= len(read_commands) and failed == 0, out
+        assert runs >= len(READ_COMMANDS) and failed == 0, out
     exports = [tmp_path / "a" / "same.jsonl"] * 2
     exports[0].parent.mkdir()
     both = [
         subprocess.Popen([GONGBAO, "export", "--db", str(db), "--out", str(p)], stderr=subprocess.PIPE) for p in exports
     ]
     assert [p.wait(timeout=300) for p in both] == [0, 0]
-    assert exports[0].read_text(encoding="utf-8") == serial_export
+    assert exports[0].read_text(encoding="utf-8") == serial
     assert [p.name for p in exports[0].parent.iterdir()] == ["same.jsonl"]  # no temporary file left
 
 
-def _write_in_parallel(db: Path, samples: list[Path], env: dict[str, str], stop: Path) -> None:
+def _rotated(items: list[str] | tuple[str, ...], n: int) -> list[str]:
+    k = n % len(items)
+    return [*items[k:], *items[:k]]
+
+
+def _write_in_parallel(db: Path, batches: list[list[Path]], env: dict[str, str]) -> None:
+    """One ingest process per batch, started in order once the one before holds the writer lock; every file of
+    every batch is reported ingested."""
     writers = []
-    for part in ([samples[0]], [samples[1]]):
-        command = [GONGBAO, "ingest", "--db", str(db), *map(str, part)]
+    for batch in batches:
+        command = [GONGBAO, "ingest", "--db", str(db), *map(str, batch)]
         writers.append(subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env))
-        _until_it_holds_the_writer_lock(db, writers[0])  # so that the order is the serial one (links depend on it)
-    written = [w.communicate(timeout=300) for w in writers]
-    stop.touch()
+        if len(writers) < len(batches):
+            _until_it_holds_the_writer_lock(db, writers[-1])  # so that the order is the serial one
+    written = [w.communicate(timeout=600) for w in writers]
     for w, (_out, err) in zip(writers, written, strict=True):
         assert w.returncode == 0, err
 
 
 class _HttpClient(threading.Thread):
-    """Asks the server for its stats and a search until the writers are done; notes every failure and 5xx."""
+    """Asks the server for its stats, a search and a page until told to stop; notes every failure and 5xx."""
 
-    def __init__(self, base: str, stop: Path):
+    def __init__(self, base: str, stop: Path, paths: list[str]):
         super().__init__(daemon=True)
-        self.base, self.stop = base, stop
+        self.base, self.stop, self.paths = base, stop, paths
         self.answers, self.failures, self.sources = 0, [], []
 
     def run(self) -> None:
         while not self.stop.exists():
-            for path in ("/api/stats", "/api/search?q=%E7%BD%9A%E6%AC%BE", "/documents"):
+            for path in self.paths:
                 try:
                     with urlopen(self.base + path, timeout=60) as response:
                         body = response.read()
