@@ -99,14 +99,20 @@ def test_a_failing_stage_is_a_warning_of_that_document_only(parse_text, monkeypa
 
 
 def test_links_failing_on_one_document_cost_only_its_links(parse_text, monkeypatch) -> None:
-    real = pipeline.link_issue
+    real, real_stream = pipeline.link_issue, pipeline.link_stream
 
     def failing(docs):
         if any("公告" in d.title for d in docs):
             raise KeyError("injected")
         real(docs)
 
+    def failing_stream(docs):  # the issue's links, a few documents at a time (see pipeline._link)
+        for doc in real_stream(docs):
+            failing([doc])
+            yield doc
+
     monkeypatch.setattr(pipeline, "link_issue", failing)
+    monkeypatch.setattr(pipeline, "link_stream", failing_stream)
     issue = parse_text(gazette(PROMULGATION + NOTICE_WITH_MEASURES))
     announcement, law, notice = issue.documents
     assert _stages(announcement) == ["links"]

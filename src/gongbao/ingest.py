@@ -18,7 +18,7 @@ import platformdirs
 
 from gongbao.parse.files import DEFAULT_MAX_BYTES, walk
 from gongbao.parse.read import ReadError, read_bytes, read_source
-from gongbao.pipeline import parse_source
+from gongbao.pipeline import parse_source, parse_stream
 from gongbao.store import Corpus, IngestResult, describe_database_error, open_corpus
 from gongbao.store.backends import exists, is_server
 from gongbao.store.corpus import StoreNeedsUpgrade
@@ -71,7 +71,7 @@ def ingest_file(
     source = replace(source, file=source_key(store, source.file, source.path, source.sha256))
     if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
-    issue = parse_source(source)
+    issue = parse_stream(source) if store.streams_documents else parse_source(source)
     if warnings is not None:
         warnings += [f"{path}: {w}" for w in issue.source.warnings]
     return store.ingest(issue)

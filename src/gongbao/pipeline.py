@@ -13,20 +13,21 @@ import hashlib
 import itertools
 import os
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TypeVar
 
 from gongbao.link.duties import find_duties
 from gongbao.link.figures import find_figures
-from gongbao.link.refs import link_issue
+from gongbao.link.refs import link_issue, link_stream
 from gongbao.link.status import expiry, has_force
 from gongbao.model import (
     CleanLine,
     CleanText,
     Document,
     DocumentSpan,
+    IssueLayout,
     IssueRegion,
     Paragraph,
     ParseWarning,
@@ -53,6 +54,17 @@ class ParsedIssue:
     regions: list[IssueRegion]
 
 
+@dataclass
+class IssueStream:
+    """A file parsed one document at a time: `documents` makes each document as it is iterated (once), so that a
+    store writing them as they come holds a few documents of a large file, not all of them.  The lines of the
+    whole file are still held: the split into documents reads the whole issue (its contents, running headers)."""
+
+    source: SourceText
+    documents: Iterator[Document]
+    regions: list[IssueRegion]
+
+
 def parse_file(path: str | os.PathLike[str]) -> ParsedIssue:
     return parse_source(read_source(path))
 
@@ -63,7 +75,21 @@ def parse_source(source: SourceText) -> ParsedIssue:
     return _parse(source)
 
 
+def parse_stream(source: SourceText) -> IssueStream:
+    """The documents of parse_source(source), the same, made one at a time."""
+    if is_traditional(source.lines):  # (restored as printed after the whole issue is parsed: not streamed)
+        issue = parse_source(source)
+        return IssueStream(issue.source, iter(issue.documents), issue.regions)
+    _clean, layout, documents = _stream(source)
+    return IssueStream(source, documents, layout.regions)
+
+
 def _parse(source: SourceText) -> ParsedIssue:
+    clean_text, layout, documents = _stream(source)
+    return ParsedIssue(source=source, clean_text=clean_text, documents=list(documents), regions=layout.regions)
+
+
+def _stream(source: SourceText) -> tuple[CleanText, IssueLayout, Iterator[Document]]:
     file_warnings: list[ParseWarning] = []
     clean_text = _attempt(file_warnings, "clean", (1, max(1, len(source.lines))), lambda: clean(source), None)
     if clean_text is None:
@@ -71,7 +97,7 @@ def _parse(source: SourceText) -> ParsedIssue:
     layout = _attempt(file_warnings, "split", (1, max(1, len(source.lines))), lambda: split(clean_text), None)
     if layout is not None and not any(ln.kind == "text" for ln in clean_text.lines):
         # only page furniture (page numbers, a scanned page's placeholder): stored as the issue's regions
-        return ParsedIssue(source=source, clean_text=clean_text, documents=[], regions=layout.regions)
+        return clean_text, layout, iter(())
     if layout is None or not layout.documents:
         layout = whole_file(clean_text)
         if not file_warnings:
@@ -84,24 +110,32 @@ def _parse(source: SourceText) -> ParsedIssue:
                     span.end_line,
                 )
             )
-    seen: Counter[str] = Counter()
-    documents = []
-    for span in layout.documents:
-        key = re.sub(r"\s", "", span.title)
-        seen[key] += 1
-        documents.append(build_document(clean_text, span, seen[key]))
-    documents[0].warnings[:0] = file_warnings
-    if layout.documents[0].title_end < layout.documents[0].title_start:
-        documents[0].doc_type = None  # no title was recognised: its type is not known either
-    _link(documents)
-    runs = page_runs(source.pages, source.ocr)
-    for doc in documents:
+    return clean_text, layout, _documents(clean_text, layout, file_warnings)
+
+
+def _documents(clean_text: CleanText, layout: IssueLayout, file_warnings: list[ParseWarning]) -> Iterator[Document]:
+    """Each span of the layout built, linked (with its neighbours) and given its facts, one after the other."""
+    runs = page_runs(clean_text.source.pages, clean_text.source.ocr)
+    for doc in _link(_built(clean_text, layout, file_warnings)):
         attach_pages(doc, runs)
         lines = (doc.source.start_line, doc.source.end_line)
         doc.duties = _attempt(doc.warnings, "duties", lines, lambda d=doc: [x.to_dict() for x in find_duties(d)], [])
         doc.figures = _attempt(doc.warnings, "figures", lines, lambda d=doc: [x.to_dict() for x in find_figures(d)], [])
         doc.warnings += numbering_warnings(doc)
-    return ParsedIssue(source=source, clean_text=clean_text, documents=documents, regions=layout.regions)
+        yield doc
+
+
+def _built(clean_text: CleanText, layout: IssueLayout, file_warnings: list[ParseWarning]) -> Iterator[Document]:
+    seen: Counter[str] = Counter()
+    for n, span in enumerate(layout.documents):
+        key = re.sub(r"\s", "", span.title)
+        seen[key] += 1
+        doc = build_document(clean_text, span, seen[key])
+        if n == 0:
+            doc.warnings[:0] = file_warnings
+            if span.title_end < span.title_start:
+                doc.doc_type = None  # no title was recognised: its type is not known either
+        yield doc
 
 
 def document_id(file: str, title: str, occurrence: int) -> str:
@@ -166,20 +200,30 @@ def numbering_warnings(doc: Document) -> list[ParseWarning]:
     return out
 
 
-def _link(documents: list[Document]) -> None:
-    """References and relations for the whole issue; when that fails, for each document alone, so that one
-    document's failure costs only its own links."""
+def _link(documents: Iterator[Document]) -> Iterator[Document]:
+    """References and relations for the whole issue, a few documents at a time (link_stream); when that fails, the
+    documents not handed on yet are linked each alone, so that one document's failure costs only its own links."""
+    fed: deque[Document] = deque()  # given to the link stage and not handed on yet
+
+    def feed() -> Iterator[Document]:
+        for doc in documents:
+            fed.append(doc)
+            yield doc
+
     try:
-        link_issue(documents)
+        for doc in link_stream(feed()):
+            fed.popleft()  # (link_stream hands the documents on in order)
+            yield doc
         return
     except Exception:  # a bug in one document's links must not lose the file: find which document it is
         pass
-    for doc in documents:
+    for doc in itertools.chain(list(fed), documents):
         try:
             link_issue([doc])
         except Exception as e:
             doc.warnings.append(_failure("links", e, (doc.source.start_line, doc.source.end_line)))
             doc.references, doc.relations = [], []
+        yield doc
 
 
 def _attempt(warnings: list[ParseWarning], stage: str, lines: tuple[int, int], run: Callable[[], T], fallback: T) -> T:

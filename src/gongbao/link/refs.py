@@ -15,6 +15,8 @@ Relations between documents, each with the sentence it was read from: promulgate
 from __future__ import annotations
 
 import re
+from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from gongbao.model import Document, Provision
@@ -442,20 +444,28 @@ def _same_text(a: str, b: str) -> bool:
     return len(tail) >= 10 and tail == b[b.index("关于") :]
 
 
+NEIGHBOURS = 3  # documents either side of a document in which its neighbour relations are resolved
+
+
 def resolve_neighbours(docs: list[Document], relations: dict[str, list[Relation]]) -> None:
     """Relations whose target is printed next to the document under a shorter or longer title: a 函 that
     transmits the 审议意见 printed before it, a 决议 on the report that follows it.  A 决议 followed by the report
     it is about gets that relation even when its sentences do not cite the report."""
     for i, doc in enumerate(docs):
-        rels = relations.setdefault(doc.id, [])
-        near = docs[max(0, i - 3) : i] + docs[i + 1 : i + 4]
-        for r in rels:
-            if r.target is None:
-                r.target = next((d.id for d in near if any(_same_text(r.key, k) for k in document_keys(d))), None)
-        nxt = docs[i + 1] if i + 1 < len(docs) else None
-        if _resolution_on(doc, nxt) and not any(r.type == "resolves" and r.target == nxt.id for r in rels):
-            start = doc.source.start_line
-            rels.append(Relation("resolves", nxt.title, title_key(nxt.title), doc.title, start, start, nxt.id))
+        _resolve_near(docs, i, relations.setdefault(doc.id, []))
+
+
+def _resolve_near(docs: list[Document], i: int, rels: list[Relation]) -> None:
+    """resolve_neighbours for docs[i]: reads the keys of the documents near it, changes only its own relations."""
+    doc = docs[i]
+    near = docs[max(0, i - NEIGHBOURS) : i] + docs[i + 1 : i + 1 + NEIGHBOURS]
+    for r in rels:
+        if r.target is None:
+            r.target = next((d.id for d in near if any(_same_text(r.key, k) for k in document_keys(d))), None)
+    nxt = docs[i + 1] if i + 1 < len(docs) else None
+    if _resolution_on(doc, nxt) and not any(r.type == "resolves" and r.target == nxt.id for r in rels):
+        start = doc.source.start_line
+        rels.append(Relation("resolves", nxt.title, title_key(nxt.title), doc.title, start, start, nxt.id))
 
 
 def _resolution_on(doc: Document, nxt: Document | None) -> bool:
@@ -477,13 +487,36 @@ def _about(resolution_title: str, report: Document) -> bool:
 def link_issue(docs: list[Document]) -> None:
     """The link stage for one issue: fill each document's references and relations (targets in other documents are
     resolved against the whole corpus by the store)."""
+    deque(link_stream(docs), maxlen=0)
+
+
+def link_stream(docs: Iterable[Document]) -> Iterator[Document]:
+    """link_issue one document at a time, for an issue too large to hold: each document is handed on, linked, as
+    soon as the NEIGHBOURS documents after it are known (resolve_neighbours looks no further), so that no more than
+    2 × NEIGHBOURS + 1 documents are held; the documents come out in the order they went in."""
+    held: list[Document] = []  # up to NEIGHBOURS handed-on documents, then the ones not handed on yet
     relations: dict[str, list[Relation]] = {}
+    done = 0  # held[:done] are handed on
     for doc in docs:
         units = _text_units(doc)
         refs = find_references(doc, units)
         resolve_internal(doc, refs)
         doc.references = [r.to_dict() for r in refs]
         relations[doc.id] = find_relations(doc, refs, units)
-    resolve_neighbours(docs, relations)
-    for doc in docs:
-        doc.relations = [r.to_dict() for r in relations[doc.id]]
+        held.append(doc)
+        while len(held) - done > NEIGHBOURS:
+            yield _linked(held, done, relations)
+            done += 1
+            if done > NEIGHBOURS:
+                del relations[held.pop(0).id]
+                done -= 1
+    for i in range(done, len(held)):
+        yield _linked(held, i, relations)
+
+
+def _linked(held: list[Document], i: int, relations: dict[str, list[Relation]]) -> Document:
+    doc = held[i]
+    rels = relations.setdefault(doc.id, [])
+    _resolve_near(held, i, rels)
+    doc.relations = [r.to_dict() for r in rels]
+    return doc

@@ -162,6 +162,8 @@ class Corpus(ABC):
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""
 
+    streams_documents = False  # whether ingest() takes a pipeline.IssueStream (documents made as it writes them)
+
     @abstractmethod
     def ingest(self, issue: Any) -> IngestResult:
         """Store one parsed file (`pipeline.ParsedIssue`) atomically, replacing an older version of the same file,
@@ -184,6 +186,13 @@ class Corpus(ABC):
     @abstractmethod
     def source_lines(self, file: str) -> list[str] | None:
         """The raw lines of an ingested file (line n is [n - 1])."""
+
+    def source_window(self, file: str, first: int, last: int) -> list[str] | None:
+        """Raw lines first..last (1-based, inclusive; fewer at the end of the file) of an ingested file, None if
+        there is no such file.  A backend that stores lines in parts reads only the parts that hold them, so a
+        page of a 200 MB gazette does not load the whole file."""
+        lines = self.source_lines(file)
+        return None if lines is None else lines[max(0, first - 1) : max(0, last)]
 
     @abstractmethod
     def page_runs(self, file: str) -> list[list[Any]]:

@@ -603,16 +603,16 @@ def source_data(store: Corpus, file: str, lines: tuple[int, int] | None = None) 
     """One ingested gazette file: its raw lines (all, or the range asked for), documents and other regions.  The
     file is looked up by name among the ingested sources: nothing is ever read from the file system."""
     meta = next(iter(store.sources(file)), None)
-    raw = store.source_lines(file) if meta else None
+    first, last = lines if lines else (1, meta["line_count"] if meta else 0)
+    raw = store.source_window(file, first, last) if meta else None  # (only these lines are read)
     if meta is None or raw is None:
         return None
-    first, last = lines if lines else (1, len(raw))
-    last = min(last, len(raw))
+    last = min(last, meta["line_count"])
     runs = store.page_runs(file)
     return {
         **_source_info(meta),
         "selected": {"start_line": lines[0], "end_line": last} if lines else None,
-        "lines": [_source_line(n, raw[n - 1], runs) for n in range(first, last + 1)],
+        "lines": [_source_line(n, text, runs) for n, text in enumerate(raw, first)],
         "warnings": store.source_warnings(file),
         "documents": [_doc_brief(d) for d in store.list_documents(file=file)],
         "regions": [{"kind": k, "start_line": a, "end_line": b} for k, a, b in store.regions(file)],

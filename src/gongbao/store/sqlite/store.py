@@ -2,8 +2,10 @@
 
 Schema (one row per …):
   sources     gazette file ingested: file (name as cited, primary key), path, sha256 (of the file's bytes), encoding
-              (or a PDF's extractor name and version), raw text, time, layout (JSON page map of a paged
+              (or a PDF's extractor name and version), line count, time, layout (JSON page map of a paged
               source, see parse/pages.py; NULL for text)
+  source_text the raw text of a source in parts of SOURCE_PART_LINES lines (first_line, the lines joined by
+              newlines): written part by part, and a page of lines reads only the parts that hold them
   regions     line range of an issue that belongs to no document (cover, contents, 简介, back matter, furniture)
   documents   document: id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates (JSON),
               year, start_line, end_line, has_articles, warnings (JSON: what the parser could not read as expected)
@@ -35,7 +37,7 @@ import apsw
 from gongbao.model import Document, ParseWarning, Probe, Provision, SearchFilters, SourceText
 from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup, with_layout
 from gongbao.parse.read import ReadError
-from gongbao.pipeline import ParsedIssue, parse_source
+from gongbao.pipeline import IssueStream, ParsedIssue, parse_source
 from gongbao.store.corpus import (
     DATE_KEYS,
     TABLES,
@@ -55,7 +57,8 @@ from gongbao.store.sqlite import links as linkstore
 
 __all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_conditions", "year_of"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
+SOURCE_PART_LINES = 500  # lines of a source_text row (~25 KB of gazette text)
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
@@ -64,9 +67,14 @@ CREATE TABLE IF NOT EXISTS sources (
     sha256 TEXT NOT NULL,
     encoding TEXT NOT NULL,
     line_count INTEGER NOT NULL,
-    raw TEXT NOT NULL,
     ingested_at TEXT NOT NULL,
     layout TEXT
+);
+CREATE TABLE IF NOT EXISTS source_text (
+    file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
+    first_line INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (file, first_line)
 );
 CREATE TABLE IF NOT EXISTS regions (
     file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
@@ -121,6 +129,10 @@ REQUIRED_TABLES = tuple(
     )
 )
 
+# a source's raw text from its parts, in a query on sources
+_JOINED_TEXT = (
+    "(SELECT group_concat(t.text, char(10) ORDER BY t.first_line) FROM source_text t WHERE t.file = sources.file)"
+)
 _DOC_COLUMNS = (
     "id, file, ordinal, title, inner_title, doc_type, issuer, doc_number, dates, year, start_line, "
     "end_line, has_articles, warnings"
@@ -152,6 +164,8 @@ def document_conditions(
 
 class SqliteCorpus(Corpus):
     """A connection to an embedded knowledge base (one file).  Use as a context manager or call close()."""
+
+    streams_documents = True
 
     def __init__(self, path: str | os.PathLike[str], readonly: bool = False):
         self.path = Path(path)
@@ -224,10 +238,11 @@ class SqliteCorpus(Corpus):
         """Upgrade an older database: drop everything and ingest again the raw text of every source it holds."""
         columns = {r[1] for r in self.db.execute("PRAGMA table_info(sources)")}
         layout = "layout" if "layout" in columns else "NULL"
+        raw = "raw" if "raw" in columns else _JOINED_TEXT  # (up to version 4 the text was one column)
         sources = [
-            with_layout(SourceText(file, path, sha, encoding, tuple(raw.split("\n"))), lay)
-            for file, path, sha, encoding, raw, lay in self.db.execute(
-                f"SELECT file, path, sha256, encoding, raw, {layout} FROM sources"
+            with_layout(SourceText(file, path, sha, encoding, tuple(text.split("\n"))), lay)
+            for file, path, sha, encoding, text, lay in self.db.execute(
+                f"SELECT file, path, sha256, encoding, {raw}, {layout} FROM sources"
             )
         ]
         for kind in ("CREATE VIRTUAL TABLE%", "CREATE TABLE%"):  # virtual tables drop their own shadow tables
@@ -291,23 +306,19 @@ class SqliteCorpus(Corpus):
             file=file, status="unchanged", documents=docs, laws=laws, articles=articles, warnings=warnings
         )
 
-    def ingest(self, issue: ParsedIssue) -> IngestResult:
-        """Store one parsed file atomically, replacing an older version of the same file."""
+    def ingest(self, issue: ParsedIssue | IssueStream) -> IngestResult:
+        """Store one parsed file atomically, replacing an older version of the same file.  The documents are
+        written as they come (an IssueStream makes them one at a time, so a large file is never held whole), all
+        in the file's one transaction."""
         self.cache.clear()  # (data_version does not change for this connection's own writes)
         self._writes += 1
         src = issue.source
         old = self.source_identity(src.file)
         same = old == (src.sha256, src.encoding)
-        docs = issue.documents
-        result = IngestResult(
-            file=src.file,
-            status="unchanged" if same else ("replaced" if old else "added"),
-            documents=len(docs),
-            laws=sum(d.has_articles for d in docs),
-            articles=sum(p.kind == "article" for d in docs for p in d.provisions),
-            warnings=[warning_line(d.title, w) for d in docs for w in d.warnings],
-        )
+        result = IngestResult(src.file, "unchanged" if same else ("replaced" if old else "added"), 0, 0, 0)
         if same:
+            for doc in issue.documents:
+                _count(result, doc)
             return result
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:  # one transaction: all of this file or nothing, documents and search index together
@@ -315,29 +326,30 @@ class SqliteCorpus(Corpus):
             searchindex.unindex_documents(self.db, old_ids)
             self.db.execute("DELETE FROM sources WHERE file = ?", (src.file,))
             self.db.execute(
-                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    src.file,
-                    src.path,
-                    src.sha256,
-                    src.encoding,
-                    len(src.lines),
-                    "\n".join(src.lines),
-                    now,
-                    layout_json(src),
-                ),
+                "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (src.file, src.path, src.sha256, src.encoding, len(src.lines), now, layout_json(src)),
             )
+            self._insert_text(src)
             self.db.executemany(
                 "INSERT INTO regions VALUES (?, ?, ?, ?)",
                 [(src.file, r.kind, r.start_line, r.end_line) for r in issue.regions],
             )
-            for ordinal, doc in enumerate(docs, 1):
+            for ordinal, doc in enumerate(issue.documents, 1):
+                _count(result, doc)
                 self._insert_document(doc, ordinal)
                 searchindex.index_document(self.db, doc)
                 linkstore.insert(self.db, doc)
                 factstore.insert(self.db, doc)
             linkstore.resolve(self.db, src.file, old_ids)
         return result
+
+    def _insert_text(self, src: SourceText) -> None:
+        """The raw lines in parts, each joined only when it is written (never the whole file as one string)."""
+        lines, size = src.lines, SOURCE_PART_LINES
+        self.db.executemany(
+            "INSERT INTO source_text VALUES (?, ?, ?)",
+            ((src.file, k + 1, "\n".join(lines[k : k + size])) for k in range(0, len(lines), size)),
+        )
 
     def _insert_document(self, doc: Document, ordinal: int) -> None:
         self.db.execute(
@@ -398,8 +410,25 @@ class SqliteCorpus(Corpus):
         return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def source_lines(self, file: str) -> list[str] | None:
-        row = self.db.execute("SELECT raw FROM sources WHERE file = ?", (file,)).fetchone()
-        return row[0].split("\n") if row else None
+        if not self.db.execute("SELECT 1 FROM sources WHERE file = ?", (file,)).fetchone():
+            return None
+        rows = self.db.execute("SELECT text FROM source_text WHERE file = ? ORDER BY first_line", (file,))
+        return [line for (text,) in rows for line in text.split("\n")]
+
+    def source_window(self, file: str, first: int, last: int) -> list[str] | None:
+        if not self.db.execute("SELECT 1 FROM sources WHERE file = ?", (file,)).fetchone():
+            return None
+        first, last = max(1, first), max(0, last)
+        rows = self.db.execute(
+            "SELECT first_line, text FROM source_text WHERE file = ? AND first_line > ? AND first_line <= ? "
+            "ORDER BY first_line",
+            (file, first - SOURCE_PART_LINES, last),
+        )
+        out: list[str] = []
+        for start, text in rows:
+            part = text.split("\n")
+            out += part[max(0, first - start) : max(0, last - start + 1)]
+        return out
 
     def page_runs(self, file: str) -> list[list[Any]]:  # (cached per connection until the next write)
         key = f"pages:{file}"
@@ -578,6 +607,14 @@ _DOCUMENT_FIELDS = (
 )
 _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
+
+
+def _count(result: IngestResult, doc: Document) -> None:
+    """Add one stored document to the counts of its file."""
+    result.documents += 1
+    result.laws += doc.has_articles
+    result.articles += sum(p.kind == "article" for p in doc.provisions)
+    result.warnings += [warning_line(doc.title, w) for w in doc.warnings]
 
 
 def _conditions(where: SearchFilters | None) -> tuple[list[str], list[Any]]:
