@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_api.py
 	$(BIN)/python scripts/bench_pdf.py
+	$(BIN)/python scripts/bench_memory.py
 
 # the whole parse over every file of ../shared (dev, wide, issues, samples) and its degraded variants (~5 min)
 robustness: $(STAMP)
