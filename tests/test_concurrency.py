@@ -4,6 +4,7 @@ succeed whole; the database they leave is the one a serial ingest makes.  Real p
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -100,25 +101,15 @@ def _in_parallel(
         )
         for i in range(readers)
     ]
-    started = time.monotonic()
-    with serve(db) as base:  # the server too, under its clients, while the writers write
-        http = [_HttpClient(base, stop, _rotated(HTTP_PATHS, i)) for i in range(clients)]
-        for c in http:
-            c.start()
-        time.sleep(1)  # let the readers start reading before the writers write
-        _write_in_parallel(db, batches, env)
-        time.sleep(max(0.0, seconds - (time.monotonic() - started)))
-        stop.touch()
-        for c in http:
-            c.join(120)
-    for c in http:
-        assert c.answers and not c.failures, c.failures[:5]
-        assert c.sources == sorted(c.sources)  # each answer saw the database before or after a whole file
-    for r in reader_procs:
-        out, err = r.communicate(timeout=300)
-        assert r.returncode == 0, err
-        runs, failed = map(int, out.split("\n")[0].split())
-        assert runs >= len(READ_COMMANDS) and failed == 0, out
+    try:
+        _read_while_writing(db, batches, env, stop, reader_procs, clients, seconds)
+    finally:
+        stop.touch()  # (a failed writer must not leave the readers reading forever)
+        for r in reader_procs:
+            if r.poll() is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    r.wait(timeout=120)
+                r.kill()
     exports = [tmp_path / "a" / "same.jsonl"] * 2
     exports[0].parent.mkdir()
     both = [
@@ -127,6 +118,40 @@ def _in_parallel(
     assert [p.wait(timeout=300) for p in both] == [0, 0]
     assert exports[0].read_text(encoding="utf-8") == serial
     assert [p.name for p in exports[0].parent.iterdir()] == ["same.jsonl"]  # no temporary file left
+
+
+def _read_while_writing(
+    db: Path,
+    batches: list[list[Path]],
+    env: dict[str, str],
+    stop: Path,
+    reader_procs: list[subprocess.Popen],
+    clients: int,
+    seconds: float,
+) -> None:
+    """The writers write while the readers and the server's clients read, for at least `seconds`; then every
+    read answered and every reader process ran its commands without a failure."""
+    started = time.monotonic()
+    with serve(db) as base:  # the server too, under its clients, while the writers write
+        http = [_HttpClient(base, stop, _rotated(HTTP_PATHS, i)) for i in range(clients)]
+        for c in http:
+            c.start()
+        time.sleep(1)  # let the readers start reading before the writers write
+        try:
+            _write_in_parallel(db, batches, env)
+            time.sleep(max(0.0, seconds - (time.monotonic() - started)))
+        finally:
+            stop.touch()
+            for c in http:
+                c.join(120)
+    for c in http:
+        assert c.answers and not c.failures, c.failures[:5]
+        assert c.sources == sorted(c.sources)  # each answer saw the database before or after a whole file
+    for r in reader_procs:
+        out, err = r.communicate(timeout=300)
+        assert r.returncode == 0, err
+        runs, failed = map(int, out.split("\n")[0].split())
+        assert runs >= len(READ_COMMANDS) and failed == 0, out
 
 
 def _rotated(items: list[str] | tuple[str, ...], n: int) -> list[str]:
