@@ -127,3 +127,109 @@ def test_a_database_with_the_text_in_one_column_is_upgraded(tmp_path: Path) -> N
     with Store(db) as store:
         assert store.source_lines(sample.name) == lines
         assert [d.id for d in store.list_documents()] == ids
+
+
+# ------------------------------------------------------------------------------------ a large file in pieces
+
+# lines that cut a \r\n, a lone \r, blank lines, no final newline: cut into chunks of 7 bytes
+AWKWARD = "第一行\r\n第二行\r\r\n\n  \nline\rwith a lone CR\n最后一行没有换行"
+
+
+@pytest.fixture
+def small_pieces(monkeypatch):
+    """Every text file counts as large, read 7 bytes at a time and split 40 lines at a time."""
+    import gongbao.parse.read as read
+
+    monkeypatch.setattr(read, "STREAM_BYTES", 10)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 7)
+    monkeypatch.setattr(pipeline, "PIECE_LINES", 40)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_the_lines_of_a_large_file_are_those_of_the_whole_text(tmp_path: Path, small_pieces, encoding: str) -> None:
+    from gongbao.parse.read import FileLines, decode, split_lines
+
+    data = (AWKWARD * 30).encode(encoding)
+    path = tmp_path / "large.txt"
+    path.write_bytes(data)
+    source = read_source(path)
+    assert isinstance(source.lines, FileLines)
+    text, expected_encoding = decode(data)
+    assert list(source.lines) == list(split_lines(text)) and len(source.lines) == len(split_lines(text))
+    assert source.encoding == expected_encoding
+    assert list(source.lines) == list(source.lines)  # (read again from the file each time)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "标题\n正文\x00\n".encode() * 10,
+        b"\xef\xbb\xbf" + "标题".encode("gb18030") * 10,
+        b"\xff\xfe\x00" * 11,
+        b" \n\t\n" * 10,
+        "臺灣省政府公報，本府為推動施政，訂定辦法如下，請查照辦理。".encode("big5") * 10,
+    ],
+    ids=["nul", "bad-after-bom", "odd-utf16", "blank", "big5"],
+)
+def test_a_large_file_that_cannot_be_read_is_refused_as_a_small_one_is(
+    tmp_path: Path, monkeypatch, data: bytes
+) -> None:
+    from gongbao.parse.read import ReadError
+
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(ReadError) as small:
+        read_source(path)
+    import gongbao.parse.read as read
+
+    monkeypatch.setattr(read, "STREAM_BYTES", 10)
+    monkeypatch.setattr(read, "CHUNK_BYTES", 7)
+    with pytest.raises(ReadError) as large:
+        read_source(path)
+    assert large.value.reason.split(" (")[0] == small.value.reason.split(" (")[0]
+
+
+def _issue_of_many_documents(folder: Path) -> Path:
+    from gazette_text import NOTICE_WITH_MEASURES, PERSONNEL, PROMULGATION, gazette, write
+
+    return write(folder, "many.txt", gazette((PROMULGATION + NOTICE_WITH_MEASURES + PERSONNEL) * 12))
+
+
+def test_a_large_file_is_split_piece_by_piece_into_the_documents_of_the_whole(
+    tmp_path: Path, small_pieces, monkeypatch
+) -> None:
+    path = _issue_of_many_documents(tmp_path)
+    source = read_source(path)
+    whole = pipeline.parse_source(source)
+    cleaned = []
+    real = pipeline.clean
+
+    def counting(src):
+        cleaned.append(len(src.lines))
+        return real(src)
+
+    monkeypatch.setattr(pipeline, "clean", counting)
+    stream = pipeline.parse_stream(source)
+    docs = list(stream.documents)
+    assert [d.to_dict() for d in docs] == [d.to_dict() for d in whole.documents]
+    assert [(r.kind, r.start_line, r.end_line) for r in stream.regions] == [
+        (r.kind, r.start_line, r.end_line) for r in whole.regions
+    ]
+    assert len(cleaned) > 10 and max(cleaned) < len(source.lines) / 5  # pieces, never the whole file
+
+
+def test_a_large_file_is_stored_as_a_whole_one_is(tmp_path: Path, monkeypatch) -> None:
+    path = _issue_of_many_documents(tmp_path)
+
+    def stored(db: Path) -> tuple:
+        with Store(db) as store:
+            assert not ingest_paths(store, [path]).errors
+            docs = [store.document(d.id).to_dict() for d in store.list_documents()]
+            return docs, store.source_lines(path.name), store.regions(path.name), store.sources()[0]["line_count"]
+
+    whole = stored(tmp_path / "whole.sqlite")
+    import gongbao.parse.read as read
+
+    monkeypatch.setattr(read, "STREAM_BYTES", 10)
+    monkeypatch.setattr(pipeline, "PIECE_LINES", 40)
+    assert stored(tmp_path / "pieces.sqlite") == whole

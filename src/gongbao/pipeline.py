@@ -15,7 +15,7 @@ import os
 import re
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from gongbao.link.duties import find_duties
@@ -38,7 +38,7 @@ from gongbao.model import (
 from gongbao.parse.clean import clean, iter_paragraphs
 from gongbao.parse.meta import Metadata, read_metadata
 from gongbao.parse.pages import attach_pages, page_runs
-from gongbao.parse.read import read_source
+from gongbao.parse.read import FileLines, read_source
 from gongbao.parse.script import is_traditional, parse_as_printed
 from gongbao.parse.split import split, whole_file
 from gongbao.parse.structure import parse_provisions
@@ -57,8 +57,8 @@ class ParsedIssue:
 @dataclass
 class IssueStream:
     """A file parsed one document at a time: `documents` makes each document as it is iterated (once), so that a
-    store writing them as they come holds a few documents of a large file, not all of them.  The lines of the
-    whole file are still held: the split into documents reads the whole issue (its contents, running headers)."""
+    store writing them as they come holds a few documents, not all of them.  `regions` is complete once the
+    documents are: a large file (FileLines) is split piece by piece and its regions found as its pieces are."""
 
     source: SourceText
     documents: Iterator[Document]
@@ -70,16 +70,22 @@ def parse_file(path: str | os.PathLike[str]) -> ParsedIssue:
 
 
 def parse_source(source: SourceText) -> ParsedIssue:
+    if isinstance(source.lines, FileLines):  # all its documents at once: the file is held whole
+        source = replace(source, lines=tuple(source.lines))
     if is_traditional(source.lines):  # parsed through its Simplified conversion, kept as printed (parse/script.py)
         return parse_as_printed(source, _parse)
     return _parse(source)
 
 
 def parse_stream(source: SourceText) -> IssueStream:
-    """The documents of parse_source(source), the same, made one at a time."""
-    if is_traditional(source.lines):  # (restored as printed after the whole issue is parsed: not streamed)
+    """The documents of parse_source(source), made one at a time; those of a large file (FileLines) from pieces
+    of PIECE_LINES lines cleaned and split in turn, so that its memory is that of a piece, not of the file."""
+    if is_traditional(source.lines[:2000]):  # (restored as printed after the whole issue is parsed: not streamed)
         issue = parse_source(source)
         return IssueStream(issue.source, iter(issue.documents), issue.regions)
+    if isinstance(source.lines, FileLines):
+        regions: list[IssueRegion] = []
+        return IssueStream(source, _finished(_pieces(source, regions), []), regions)
     _clean, layout, documents = _stream(source)
     return IssueStream(source, documents, layout.regions)
 
@@ -90,14 +96,23 @@ def _parse(source: SourceText) -> ParsedIssue:
 
 
 def _stream(source: SourceText) -> tuple[CleanText, IssueLayout, Iterator[Document]]:
+    clean_text, layout, file_warnings, has_text = _layout(source)
+    if not has_text:  # only page furniture (page numbers, a scanned page's placeholder): the issue's regions
+        return clean_text, layout, iter(())
+    runs = page_runs(source.pages, source.ocr)
+    return clean_text, layout, _finished(_built(clean_text, layout, file_warnings), runs)
+
+
+def _layout(source: SourceText) -> tuple[CleanText, IssueLayout, list[ParseWarning], bool]:
+    """Clean and split: the clean text, the layout, what failed, and whether there is any text (not only page
+    furniture).  With no document title recognised the whole text is one document, flagged."""
     file_warnings: list[ParseWarning] = []
     clean_text = _attempt(file_warnings, "clean", (1, max(1, len(source.lines))), lambda: clean(source), None)
     if clean_text is None:
         clean_text = _raw_lines(source)
     layout = _attempt(file_warnings, "split", (1, max(1, len(source.lines))), lambda: split(clean_text), None)
     if layout is not None and not any(ln.kind == "text" for ln in clean_text.lines):
-        # only page furniture (page numbers, a scanned page's placeholder): stored as the issue's regions
-        return clean_text, layout, iter(())
+        return clean_text, layout, file_warnings, False
     if layout is None or not layout.documents:
         layout = whole_file(clean_text)
         if not file_warnings:
@@ -110,13 +125,12 @@ def _stream(source: SourceText) -> tuple[CleanText, IssueLayout, Iterator[Docume
                     span.end_line,
                 )
             )
-    return clean_text, layout, _documents(clean_text, layout, file_warnings)
+    return clean_text, layout, file_warnings, True
 
 
-def _documents(clean_text: CleanText, layout: IssueLayout, file_warnings: list[ParseWarning]) -> Iterator[Document]:
-    """Each span of the layout built, linked (with its neighbours) and given its facts, one after the other."""
-    runs = page_runs(clean_text.source.pages, clean_text.source.ocr)
-    for doc in _link(_built(clean_text, layout, file_warnings)):
+def _finished(documents: Iterator[Document], runs: list[list[int]]) -> Iterator[Document]:
+    """Each document linked (with its neighbours) and given its pages and facts, one after the other."""
+    for doc in _link(documents):
         attach_pages(doc, runs)
         lines = (doc.source.start_line, doc.source.end_line)
         doc.duties = _attempt(doc.warnings, "duties", lines, lambda d=doc: [x.to_dict() for x in find_duties(d)], [])
@@ -128,14 +142,75 @@ def _documents(clean_text: CleanText, layout: IssueLayout, file_warnings: list[P
 def _built(clean_text: CleanText, layout: IssueLayout, file_warnings: list[ParseWarning]) -> Iterator[Document]:
     seen: Counter[str] = Counter()
     for n, span in enumerate(layout.documents):
-        key = re.sub(r"\s", "", span.title)
-        seen[key] += 1
-        doc = build_document(clean_text, span, seen[key])
+        doc = _document(clean_text, span, seen)
         if n == 0:
-            doc.warnings[:0] = file_warnings
-            if span.title_end < span.title_start:
-                doc.doc_type = None  # no title was recognised: its type is not known either
+            _first(doc, span, file_warnings)
         yield doc
+
+
+def _document(clean_text: CleanText, span: DocumentSpan, seen: Counter[str]) -> Document:
+    """build_document, counting the documents of each title so far (the id of a repeated title says which)."""
+    key = re.sub(r"\s", "", span.title)
+    seen[key] += 1
+    return build_document(clean_text, span, seen[key])
+
+
+def _first(doc: Document, span: DocumentSpan, file_warnings: list[ParseWarning]) -> None:
+    """The first document of a file carries what failed for the whole file."""
+    doc.warnings[:0] = file_warnings
+    if span.title_end < span.title_start:
+        doc.doc_type = None  # no title was recognised: its type is not known either
+
+
+# lines of a large file cleaned and split at a time (~10 MB of gazette text; its memory is some 10 times that)
+PIECE_LINES = 200_000
+
+
+def _pieces(source: SourceText, regions: list[IssueRegion]) -> Iterator[Document]:
+    """The documents of a large file, split a piece at a time.  A piece ends with a document that is not handed
+    on (it may go on in the next lines); the next piece starts at the last document handed on, so that the split
+    sees the same lines before each title as a split of the whole file does.  A document longer than a piece makes
+    the piece grow until it holds it.  The regions between the documents are added to `regions`."""
+    lines, held = iter(source.lines), []
+    offset = done = 0  # held[0] is line offset + 1; lines 1..done are handed on
+    size, seen = PIECE_LINES, Counter()
+    while True:
+        held += itertools.islice(lines, size - len(held))
+        at_end = len(held) < size
+        clean_text, layout, file_warnings, has_text = _layout(replace(source, lines=tuple(held)))
+        spans = layout.documents if has_text else []
+        if not at_end and len(spans) < 3:  # (one handed on before, one to hand on, one that may go on)
+            size += PIECE_LINES
+            continue
+        cut = len(held) if at_end else spans[-1].start_line - 1  # lines of this piece handed on now
+        regions += [_shifted(r, offset) for r in layout.regions if offset + r.start_line > done and r.start_line <= cut]
+        for span in spans if at_end else spans[:-1]:
+            if offset + span.start_line > done:
+                doc = _document(clean_text, span, seen)
+                if offset == 0 and span is spans[0]:
+                    _first(doc, span, [])
+                doc.warnings[:0], file_warnings = file_warnings, []  # (what failed for this piece)
+                yield _shifted_document(doc, offset)
+        if at_end:
+            return
+        done, restart = offset + cut, spans[-2].start_line - 1
+        held, offset = held[restart:], offset + restart
+        size = len(held) + PIECE_LINES
+
+
+def _shifted_document(doc: Document, offset: int) -> Document:
+    """A document built from a piece of a file, its lines numbered as the file's (the piece starts after line
+    `offset`)."""
+    if offset:
+        doc.source = _shifted(doc.source, offset)
+        doc.provisions = [_shifted(p, offset) for p in doc.provisions]
+        doc.warnings = [_shifted(w, offset) for w in doc.warnings]
+    return doc
+
+
+def _shifted(item: T, offset: int) -> T:
+    """A copy of something with start_line and end_line, both moved by `offset`."""
+    return replace(item, start_line=item.start_line + offset, end_line=item.end_line + offset)  # type: ignore[type-var]
 
 
 def document_id(file: str, title: str, occurrence: int) -> str:

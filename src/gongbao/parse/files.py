@@ -10,9 +10,10 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 DEFAULT_MAX_BYTES = 100_000_000  # per file; ingest's memory is about 15 times the file (README: Limits)
 
@@ -49,6 +50,42 @@ def why_not(p: Path, e: OSError) -> str:
 def regular_bytes(p: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of the regular file `p`, or NotReadable: not a regular file, larger than `max_bytes`, or an error
     of the system (each said in words)."""
+    with _open_regular(p, max_bytes) as f:
+        try:
+            data = f.read(max_bytes + 1)
+        except OSError as e:
+            raise NotReadable(why_not(p, e)) from None
+    _check_size(len(data), max_bytes)  # a file that grew meanwhile
+    return data
+
+
+def regular_size(p: Path) -> int | None:
+    """The size of `p` if it is a regular file (else None: the read says why)."""
+    try:
+        st = os.stat(p)
+    except OSError:
+        return None
+    return st.st_size if stat.S_ISREG(st.st_mode) else None
+
+
+def regular_chunks(p: Path, max_bytes: int = DEFAULT_MAX_BYTES, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of the regular file `p` in chunks of `size`, with the checks of regular_bytes, for a file read
+    without holding it whole."""
+    with _open_regular(p, max_bytes) as f:
+        total = 0
+        while True:
+            try:
+                chunk = f.read(size)
+            except OSError as e:
+                raise NotReadable(why_not(p, e)) from None
+            if not chunk:
+                return
+            total += len(chunk)
+            _check_size(total, max_bytes)  # a file that grew meanwhile
+            yield chunk
+
+
+def _open_regular(p: Path, max_bytes: int) -> BinaryIO:
     try:
         st = os.stat(p)
     except OSError as e:
@@ -60,16 +97,12 @@ def regular_bytes(p: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
         raise NotReadable(why_not(p, e)) from None
-    with os.fdopen(fd, "rb") as f:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # swapped after the stat above
-            raise NotReadable(f"is {kind_of(mode)}, not a regular file: not read")
-        try:
-            data = f.read(max_bytes + 1)
-        except OSError as e:
-            raise NotReadable(why_not(p, e)) from None
-    _check_size(len(data), max_bytes)  # a file that grew meanwhile
-    return data
+    f = os.fdopen(fd, "rb")
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # swapped after the stat above
+        f.close()
+        raise NotReadable(f"is {kind_of(mode)}, not a regular file: not read")
+    return f
 
 
 def _check_size(size: int, max_bytes: int) -> None:

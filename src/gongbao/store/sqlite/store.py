@@ -24,10 +24,11 @@ first opened for writing.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -330,26 +331,23 @@ class SqliteCorpus(Corpus):
                 (src.file, src.path, src.sha256, src.encoding, len(src.lines), now, layout_json(src)),
             )
             self._insert_text(src)
-            self.db.executemany(
-                "INSERT INTO regions VALUES (?, ?, ?, ?)",
-                [(src.file, r.kind, r.start_line, r.end_line) for r in issue.regions],
-            )
             for ordinal, doc in enumerate(issue.documents, 1):
                 _count(result, doc)
                 self._insert_document(doc, ordinal)
                 searchindex.index_document(self.db, doc)
                 linkstore.insert(self.db, doc)
                 factstore.insert(self.db, doc)
+            self.db.executemany(  # (after the documents: a large file's regions are found as its pieces are split)
+                "INSERT INTO regions VALUES (?, ?, ?, ?)",
+                [(src.file, r.kind, r.start_line, r.end_line) for r in issue.regions],
+            )
             linkstore.resolve(self.db, src.file, old_ids)
         return result
 
     def _insert_text(self, src: SourceText) -> None:
-        """The raw lines in parts, each joined only when it is written (never the whole file as one string)."""
-        lines, size = src.lines, SOURCE_PART_LINES
-        self.db.executemany(
-            "INSERT INTO source_text VALUES (?, ?, ?)",
-            ((src.file, k + 1, "\n".join(lines[k : k + size])) for k in range(0, len(lines), size)),
-        )
+        """The raw lines in parts, each joined only when it is written (never the whole file as one string; the
+        lines of a large file are read from it as they are written)."""
+        self.db.executemany("INSERT INTO source_text VALUES (?, ?, ?)", _parts(src.file, src.lines))
 
     def _insert_document(self, doc: Document, ordinal: int) -> None:
         self.db.execute(
@@ -607,6 +605,14 @@ _DOCUMENT_FIELDS = (
 )
 _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
+
+
+def _parts(file: str, lines: Iterable[str]) -> Iterator[tuple[str, int, str]]:
+    """Rows of source_text: (file, first line, SOURCE_PART_LINES lines joined by newlines)."""
+    todo, first = iter(lines), 1
+    while part := list(itertools.islice(todo, SOURCE_PART_LINES)):
+        yield file, first, "\n".join(part)
+        first += len(part)
 
 
 def _count(result: IngestResult, doc: Document) -> None:
