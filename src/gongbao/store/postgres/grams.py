@@ -23,6 +23,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
 from gongbao.analyse import gram_phrases
 from gongbao.model import Probe
@@ -135,3 +136,35 @@ def bm25(heading: str, body: str, phrases: list[str], idfs: list[float], average
         freq = HEADING_WEIGHT * occurrences(heading, phrase) + BODY_WEIGHT * occurrences(body, phrase)
         score += weight * (freq * (K1 + 1.0)) / (freq + norm)
     return score
+
+
+def _occurrences_sql(column: str) -> str:
+    """SQL: how often the phrase parameter occurs in a tokens column, without overlap: the bytes that removing it
+    takes away, over its bytes (an exact division; a byte count is stored with the text, a character count is
+    not)."""
+    return f"((octet_length({column}) - octet_length(replace({column}, %s::text, ''))) / %s::integer)"
+
+
+def bm25_sql(phrases: list[str], idfs: list[float], average_length: float) -> tuple[str, str, list[Any], list[Any]]:
+    """bm25() above as SQL over search_units `u`, so that the server ranks every match and only the best travel:
+    (columns for the matching rows: the length norm `norm` and each phrase's frequency `f0`, `f1` …; the score
+    over those columns; the parameters of each).  It counts a phrase's occurrences without overlap, so a phrase
+    whose end can start it again (常常, 1010) may score a unit lower than FTS5 does; the caller re-scores what
+    comes back with bm25() and asks for more than it keeps.  Otherwise the arithmetic is bm25()'s, in its order, in
+    double precision: the two agree to the bit."""
+    length = "(length(u.heading_tokens) + length(u.body_tokens))"
+    if average_length:
+        columns, column_args = [f"%s::float8 * (%s::float8 + %s::float8 * {length} / %s::float8) AS norm"], [
+            K1, 1 - B, B, average_length,
+        ]  # fmt: skip
+    else:
+        columns, column_args = ["%s::float8 AS norm"], [K1]
+    score, score_args = "0.0::float8", []
+    for i, (phrase, weight) in enumerate(zip(phrases, idfs, strict=True)):
+        heading, body = _occurrences_sql("u.heading_tokens"), _occurrences_sql("u.body_tokens")
+        columns.append(f"%s::float8 * {heading} + %s::float8 * {body} AS f{i}")
+        size = len(phrase.encode())
+        column_args += [HEADING_WEIGHT, phrase, size, BODY_WEIGHT, phrase, size]
+        score += f" + %s::float8 * (f{i} * %s::float8) / (f{i} + norm)"
+        score_args += [weight, K1 + 1.0]
+    return ", ".join(columns), score, column_args, score_args

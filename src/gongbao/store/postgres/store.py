@@ -17,11 +17,12 @@ A `PostgresCorpus` handle may be used by several threads: each call borrows a co
 from __future__ import annotations
 
 import atexit
+import functools
 import json
 import os
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -61,7 +62,9 @@ from gongbao.store.sqlite.facts import DUTY_FIELDS, FIGURE_FIELDS
 from gongbao.store.sqlite.index import units_of
 
 POOL_SIZE = int(os.environ.get("GONGBAO_PG_POOL", "8"))  # connections per process at most
-MAX_EXACT = 20_000  # matches ranked exactly (FTS5's BM25 over all of them); beyond, ts_rank picks these first
+SCORED_MARGIN = 200  # the server's BM25 cut keeps this many (at least) beyond what candidates() returns
+EXACT_UP_TO = 20_000  # a corpus of up to this many units (about 7 MB of text) is scored exactly: every match …
+SCORED_AT_MOST = 2_000  # … a larger one, at most this many matches per retrieval pass (and phrase counts bounded)
 _pools: dict[str, ConnectionPool] = {}
 _pools_lock = threading.Lock()
 
@@ -123,6 +126,23 @@ def _shown(url: str) -> str:
     return f"postgresql://{info.get('user', '')}@{info.get('host', '')}{port}/{info.get('dbname', '')}"
 
 
+def _one_version(method: Callable[..., Any]) -> Callable[..., Any]:
+    """One version() query for a read and the cached statistics it uses (each is a round trip; a search asked
+    for one per statistic): the version is read once when the outermost such read starts, in this thread."""
+
+    @functools.wraps(method)
+    def read(self: PostgresCorpus, *args: Any, **kwargs: Any) -> Any:
+        if getattr(self._call, "version", None) is not None:
+            return method(self, *args, **kwargs)
+        self._call.version = self.version()
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            self._call.version = None
+
+    return read
+
+
 class PostgresCorpus(Corpus):
     """A handle on a knowledge base in a PostgreSQL database.  Use as a context manager or call close()."""
 
@@ -132,6 +152,7 @@ class PostgresCorpus(Corpus):
         self.cache: dict[str, Any] = {}
         self._queries = 0
         self._lock = threading.Lock()
+        self._call = threading.local()  # the version a read of cached statistics started at (_one_version)
         self._pool = _pool(url)
         try:
             self._migrate(readonly)
@@ -443,6 +464,7 @@ class PostgresCorpus(Corpus):
 
     # ------------------------------------------------------------------------------------ search's reads
 
+    @_one_version
     def unit_count(self) -> int:
         return max(1, self._totals()[0])
 
@@ -455,20 +477,18 @@ class PostgresCorpus(Corpus):
         return known["totals"]
 
     def _cached(self, name: str) -> dict[str, Any]:
-        version = self.version()
+        version = getattr(self._call, "version", None)
+        if version is None:
+            version = self.version()
         entry = self.cache.get(name)
         if entry is None or entry[0] != version:
             entry = self.cache[name] = (version, {})
         return entry[1]
 
+    @_one_version
     def term_frequencies(self, strings: Iterable[str]) -> dict[str, float]:
         strings = list(dict.fromkeys(strings))
-        chars = {tok for s in strings for phrase in grams.gram_phrases(s) for tok in phrase}
-        known = self._cached("char_df")
-        missing = sorted(chars - known.keys())
-        if missing:
-            found = dict(self._all("SELECT term, sum(df) FROM char_df WHERE term = ANY(%s) GROUP BY term", (missing,)))
-            known.update({c: int(found.get(c, 0)) for c in missing})
+        known = self._char_df({tok for s in strings for phrase in grams.gram_phrases(s) for tok in phrase})
         n = self.unit_count()
         out = {}
         for s in strings:
@@ -476,47 +496,81 @@ class PostgresCorpus(Corpus):
             out[s] = 0.0 if not dfs or dfs[0] == 0 else max(1.0, dfs[0] * _prod((d / n) ** 0.5 for d in dfs[1:]))
         return out
 
+    def _char_df(self, chars: set[str]) -> dict[str, int]:
+        """How many units contain each character (from the per-file counts; remembered per database version)."""
+        known = self._cached("char_df")
+        missing = sorted(chars - known.keys())
+        if missing:
+            found = dict(self._all("SELECT term, sum(df) FROM char_df WHERE term = ANY(%s) GROUP BY term", (missing,)))
+            known.update({c: int(found.get(c, 0)) for c in missing})
+        return known
+
+    @_one_version
     def candidates(self, probe: Probe, filters: SearchFilters | None = None, limit: int = 200) -> dict[int, float]:
+        """The server finds the matches and scores them with FTS5's BM25 (grams.bm25_sql); the best travel back and
+        are scored again here, exactly.  On a corpus of more than EXACT_UP_TO units, a pass scores at most
+        SCORED_AT_MOST matches: the commonest words of an any-of pass only score, they do not fetch (_fetching)."""
         conditions, args = _conditions(filters)
         if probe.documents:
-            conditions.append("d.id = ANY(%s)")
+            conditions.append("u.document_id = ANY(%s)")
             args.append(list(probe.documents))
-        query = grams.probe_query(probe)
         where = "".join(f" AND {c}" for c in conditions)
+        join = " JOIN documents d ON d.id = u.document_id" if filters else ""
+        query = grams.probe_query(probe)
         if query is None:
             if not probe.documents:
                 return {}
-            sql = (
-                "SELECT u.rid FROM search_units u JOIN documents d ON d.id = u.document_id "
-                f"WHERE true{where} ORDER BY u.rid LIMIT %s"
-            )
+            sql = f"SELECT u.rid FROM search_units u{join} WHERE true{where} ORDER BY u.rid LIMIT %s"
             return {r[0]: 0.0 for r in self._all(sql, [*args, limit])}
+        bounded = self.unit_count() > EXACT_UP_TO and not probe.documents
+        if bounded:
+            query = grams.probe_query(self._fetching(probe)) or query
         phrases = grams.probe_phrases(probe)
         idfs = self._phrase_idfs(phrases)
         n_units, n_tokens = self._totals()
         average = n_tokens / max(1, n_units)
-        join = " JOIN documents d ON d.id = u.document_id" if conditions else ""
+        columns, score, column_args, score_args = grams.bm25_sql(phrases, idfs, average)
+        # OFFSET 0 (or the bound) keeps the inner query apart, so that each frequency is computed once per row
         sql = (
-            f"SELECT u.rid, u.heading_tokens, u.body_tokens FROM search_units u{join} "
-            f"WHERE u.grams @@ %s::tsquery{where}"
+            f"SELECT rid, heading_tokens, body_tokens, {score} AS score FROM (SELECT u.rid, u.heading_tokens, "
+            f"u.body_tokens, {columns} FROM search_units u{join} WHERE u.grams @@ %s::tsquery{where} "
+            f"{'LIMIT %s' if bounded else 'OFFSET 0'}) m ORDER BY score DESC, rid LIMIT %s"
         )
-        rows = self._all(sql + " LIMIT %s", [query, *args, MAX_EXACT + 1])
-        if len(rows) > MAX_EXACT:  # a very common word: ts_rank picks which matches are ranked exactly
-            rows = self._all(
-                sql + " ORDER BY ts_rank(u.grams, %s::tsquery) DESC LIMIT %s", [query, *args, query, MAX_EXACT]
-            )
-        scored = sorted((-grams.bm25(h, b, phrases, idfs, average), rid) for rid, h, b in rows)
+        bound = [SCORED_AT_MOST] if bounded else []
+        rows = self._all(sql, [*score_args, *column_args, query, *args, *bound, limit + max(limit, SCORED_MARGIN)])
+        scored = sorted((-grams.bm25(h, b, phrases, idfs, average), rid) for rid, h, b, _s in rows)
         return {rid: -score for score, rid in scored[:limit]}
 
+    def _fetching(self, probe: Probe) -> Probe:
+        """The probe with only the rarest of its any-of terms, while the units they may fetch stay within
+        SCORED_AT_MOST (at least one term); the others still count in the score of what they fetch."""
+        if len(probe.any_of) < 2:
+            return probe
+        df = self.term_frequencies(a for term in probe.any_of for a in term)
+        kept, fetched = [], 0.0
+        for term in sorted(probe.any_of, key=lambda t: sum(df[a] for a in t)):
+            fetched += sum(df[a] for a in term)
+            if kept and fetched > SCORED_AT_MOST:
+                break
+            kept.append(term)
+        return replace(probe, any_of=tuple(kept))
+
     def _phrase_idfs(self, phrases: list[str]) -> list[float]:
-        """FTS5's idf of each phrase, from how many units contain it (counted once per database version)."""
+        """FTS5's idf of each phrase, from how many units contain it (counted once per database version).  On a
+        corpus of more than EXACT_UP_TO units, a phrase whose rarest character is in more than SCORED_AT_MOST units is not
+        counted (it would cost a scan of those units): its count is estimated as term_frequencies() does."""
         known = self._cached("phrase_hits")
         missing = sorted(set(phrases) - known.keys())
+        n = self.unit_count()
+        if missing and n > EXACT_UP_TO:
+            chars = self._char_df({c for p in missing for c in p})
+            common = [p for p in missing if min(chars.get(c, 0) for c in p) > SCORED_AT_MOST]
+            known.update(self.term_frequencies(common))
+            missing = [p for p in missing if p not in known]
         if missing:
             counts = ", ".join("(SELECT count(*) FROM search_units WHERE grams @@ %s::tsquery)" for _ in missing)
             row = self._one(f"SELECT {counts}", [grams.phrase_query(p) for p in missing])
             known.update(zip(missing, row, strict=True))  # type: ignore[arg-type]
-        n = self.unit_count()
         return [grams.idf(n, known[p]) for p in phrases]
 
     def units(self, keys: Iterable[int]) -> list[dict[str, Any]]:
@@ -534,6 +588,7 @@ class PostgresCorpus(Corpus):
             out.append(unit)
         return out
 
+    @_one_version
     def titles(self) -> list[dict[str, Any]]:
         known = self._cached("titles")
         if "rows" not in known:
