@@ -45,6 +45,16 @@ def test_the_sql_pattern_sees_sql() -> None:
     assert BACKEND.search((PACKAGE / "store" / "backends.py").read_text(encoding="utf-8"))
 
 
+def test_one_backend_does_not_import_the_other() -> None:
+    """What the backends share (the export's columns, what a search unit is) lives in store/ itself, not in one
+    of them: either can change or go without breaking the other."""
+    for own, other in (("postgres", "sqlite"), ("sqlite", "postgres")):
+        imports_other = re.compile(rf"^\s*(?:import|from)\s+gongbao\.store\.{other}\b", re.M)
+        for path in sorted((PACKAGE / "store" / own).glob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            assert not imports_other.search(text), f"store/{own}/{path.name} imports store/{other}"
+
+
 @pytest.fixture(scope="module")
 def client(samples_db: Path | str) -> Iterator[TestClient]:
     with TestClient(create_app(samples_db)) as c:

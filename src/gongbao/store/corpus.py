@@ -43,6 +43,11 @@ __all__ = [
     "year_of",
 ]
 TABLES = ("sources", "documents", "provisions", "regions")
+# the stored columns of a duty and of a figure, in table order (the export contract's keys, both backends)
+DUTY_FIELDS = ("provision_id", "agency", "agency_key", "as_printed", "level", "role", "task", "deadline",
+               "deadline_text", "start_line", "end_line")  # fmt: skip
+FIGURE_FIELDS = ("provision_id", "subject", "value", "unit", "change", "year", "baseline_year", "text", "suspect",
+                 "start_line", "end_line")  # fmt: skip
 
 
 class StoreError(Exception):

@@ -45,6 +45,8 @@ from gongbao.model import (
 from gongbao.parse.pages import attach_pages, layout_json, layout_warnings, page_lookup
 from gongbao.parse.script import search_form
 from gongbao.store.corpus import (
+    DUTY_FIELDS,
+    FIGURE_FIELDS,
     TABLES,
     Corpus,
     IngestResult,
@@ -58,8 +60,7 @@ from gongbao.store.corpus import (
 from gongbao.store.postgres import grams
 from gongbao.store.postgres.links import resolve_pending
 from gongbao.store.postgres.schema import MIGRATION_LOCK, MIGRATIONS
-from gongbao.store.sqlite.facts import DUTY_FIELDS, FIGURE_FIELDS
-from gongbao.store.sqlite.index import units_of
+from gongbao.store.units import units_of
 
 POOL_SIZE = int(os.environ.get("GONGBAO_PG_POOL", "8"))  # connections per process at most
 SCORED_MARGIN = 200  # the server's BM25 cut keeps this many (at least) beyond what candidates() returns
@@ -557,8 +558,8 @@ class PostgresCorpus(Corpus):
 
     def _phrase_idfs(self, phrases: list[str]) -> list[float]:
         """FTS5's idf of each phrase, from how many units contain it (counted once per database version).  On a
-        corpus of more than EXACT_UP_TO units, a phrase whose rarest character is in more than SCORED_AT_MOST units is not
-        counted (it would cost a scan of those units): its count is estimated as term_frequencies() does."""
+        corpus of more than EXACT_UP_TO units, a phrase whose rarest character is in more than SCORED_AT_MOST units
+        is not counted (it would cost a scan of those units): its count is estimated as term_frequencies() does."""
         known = self._cached("phrase_hits")
         missing = sorted(set(phrases) - known.keys())
         n = self.unit_count()

@@ -9,6 +9,7 @@ import apsw
 
 from gongbao.link.agencies import query_matches
 from gongbao.model import Document
+from gongbao.store.corpus import DUTY_FIELDS, FIGURE_FIELDS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS duties (
@@ -44,11 +45,6 @@ CREATE TABLE IF NOT EXISTS figures (
 );
 CREATE INDEX IF NOT EXISTS figures_document ON figures(document_id);
 """
-
-DUTY_FIELDS = ("provision_id", "agency", "agency_key", "as_printed", "level", "role", "task", "deadline",
-               "deadline_text", "start_line", "end_line")  # fmt: skip
-FIGURE_FIELDS = ("provision_id", "subject", "value", "unit", "change", "year", "baseline_year", "text", "suspect",
-                 "start_line", "end_line")  # fmt: skip
 
 
 def create(db: apsw.Connection) -> None:
