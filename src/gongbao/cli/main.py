@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from pathlib import Path
@@ -552,6 +553,10 @@ def serve(
     workers: Annotated[
         int, typer.Option(min=1, max=64, help="Server processes (each with its own connections and caches).")
     ] = 1,
+    cors: Annotated[
+        str | None,
+        typer.Option("--cors", metavar="ORIGIN", help="Let browser scripts from ORIGIN (comma-separated, or *) GET."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
     """Serve the web pages and the HTTP API (read-only) over the database; one log line per request."""
@@ -565,7 +570,9 @@ def serve(
     reader.close()
     target = str(db or default_db_path())
     try:
-        web_app = create_app(target) if workers == 1 else None
+        if cors is not None:  # the worker processes build their app from the environment
+            os.environ["GONGBAO_CORS"] = cors
+        web_app = create_app(target, cors) if workers == 1 else None
     except StoreError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(2) from None

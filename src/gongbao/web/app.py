@@ -23,17 +23,19 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from dataclasses import astuple, replace
+from dataclasses import astuple, dataclass, replace
 from datetime import date
+from enum import Enum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ClassVar, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BeforeValidator
@@ -48,9 +50,9 @@ from gongbao.link.status import STATUSES
 from gongbao.parse.pages import attach_pages
 from gongbao.store import Corpus, StoreError, open_corpus
 from gongbao.store.backends import exists
-from gongbao.web import graph, pages, render, schemas
+from gongbao.web import grammar, graph, pages, render, schemas
 from gongbao.web.exports import add_export_routes
-from gongbao.web.pages import MAX_PER_PAGE, MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
+from gongbao.web.pages import MAX_QUERY_CHARS, MAX_SOURCE_LINES, DocumentFilters, SearchParams
 
 log = logging.getLogger("gongbao.web")
 access_log = logging.getLogger("gongbao.access")
@@ -217,17 +219,20 @@ def _loggable(scope: Scope) -> str:
 
 
 def _wants_json(request: Request) -> bool:
+    """JSON for /api/..., for a path ending in .json, and for a client that asks for JSON rather than HTML."""
     path = request.url.path
-    return path.startswith("/api/") or path.endswith(".json")
+    if path.startswith("/api/") or path.endswith(".json"):
+        return True
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
 
 
-def _error(request: Request, status: int, error: str, message: str, errors: list | None = None) -> Response:
+def _error(request: Request, status: int, code: str, message: str, details: list | None = None) -> Response:
+    """An error in the API's one shape (grammar.py), or as an HTML page for a reader."""
     if _wants_json(request):
-        body: dict[str, Any] = {"status": status, "error": error, "message": message}
-        if errors is not None:
-            body["errors"] = errors
+        body = {"error": {"code": code, "message": message, "status": status, "details": details or []}}
         return JSONBody(body, status_code=status)
-    title = {404: "找不到这一页", 422: "请求参数有误", 500: "服务器出错了"}.get(status, "出错了")
+    title = {400: "请求参数有误", 404: "找不到这一页", 422: "请求参数有误", 500: "服务器出错了"}.get(status, "出错了")
     html = render.render("error.html", status=status, title=title, message=message, json_url=None, q="")
     return HTMLResponse(html, status_code=status)
 
@@ -236,30 +241,63 @@ def _not_found(what: str) -> HTTPException:
     return HTTPException(404, what)
 
 
+# pydantic's complaints about a parameter, in Chinese
+_INVALID_ZH = {
+    "missing": "缺少这个参数",
+    "int_parsing": "应为整数",
+    "int_from_float": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "date_from_datetime_parsing": "应为日期，写作 YYYY-MM-DD",
+    "date_parsing": "应为日期，写作 YYYY-MM-DD",
+    "string_pattern_mismatch": "格式不对",
+    "string_too_long": "最多 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "less_than_equal": "应不大于 {le}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "greater_than": "应大于 {gt}",
+}
+
+
+def _invalid_zh(error: dict[str, Any]) -> str:
+    template = _INVALID_ZH.get(error.get("type", ""))
+    if template is None:
+        return "取值无效"
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return "取值无效"
+
+
 def _install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if exc.status_code == 404:
             return _error(request, 404, "not_found", str(exc.detail) if exc.detail != "Not Found" else "没有这个地址")
         if exc.status_code == 405:
-            response = _error(request, 405, "method_not_allowed", "method not allowed (the API is read-only: use GET)")
+            response = _error(request, 405, "method_not_allowed", "只读接口：请用 GET（或 HEAD）")
             response.headers["allow"] = (exc.headers or {}).get("Allow", "GET, HEAD")
             return response
         return _error(request, exc.status_code, "http_error", str(exc.detail))
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        errors = [
-            {"param": ".".join(str(x) for x in e.get("loc", ())[1:]) or "?", "message": e.get("msg", "invalid")}
+        details = [
+            {"param": ".".join(str(x) for x in e.get("loc", ())[1:]) or "?", "message": _invalid_zh(e)}
             for e in exc.errors()
         ]
-        message = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
-        return _error(request, 422, "invalid_parameter", f"invalid parameter — {message}", errors)
+        message = "；".join(f"{e['param']}：{e['message']}" for e in details)
+        return _error(request, 422, "invalid_parameter", f"参数有误 — {message}", details)
+
+    @app.exception_handler(grammar.RangeError)
+    async def reversed_range(request: Request, exc: grammar.RangeError) -> Response:
+        details = [{"param": exc.param, "message": exc.message}]
+        return _error(request, 400, "invalid_range", f"{exc.param}：{exc.message}", details)
 
     @app.exception_handler(Exception)
     async def crashed(request: Request, exc: Exception) -> Response:
         log.exception("internal error on %s", _loggable(request.scope))
-        return _error(request, 500, "internal_error", "internal error (logged on the server)")
+        return _error(request, 500, "internal_error", "服务器内部错误（已记入服务器日志）")
 
 
 # --------------------------------------------------------------------------------------------- params
@@ -267,26 +305,28 @@ def _install_error_handlers(app: FastAPI) -> None:
 TypeQ = Annotated[str | None, Query(alias="type", max_length=50, description="Document type: 条例, 通知, 报告 …")]
 IssuerQ = Annotated[str | None, Query(max_length=100, description="Issuer or title contains this.")]
 FileQ = Annotated[str | None, Query(max_length=200, description="Source file name, e.g. 000_644bd53d4fe8cae3.txt.")]
-YearQ = Annotated[int | None, Query(ge=1900, le=2100, description="Year of the document's date.")]
 YearsQ = Annotated[
     str | None,
     Query(pattern=r"^(19|20|21)\d\d(-(19|20|21)\d\d)?$", description="A year or a range: 2022, 2021-2023."),
 ]
 LawsQ = Annotated[bool | None, Query(description="Only texts with articles (true) or without (false).")]
 CollapseQ = Annotated[bool, Query(description="At most one hit per document.")]
-PageQ = Annotated[int, Query(ge=1, le=10_000, description="Page number, from 1.")]
-LimitQ = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description=f"Hits per page (at most {MAX_PER_PAGE}).")]
-PerPageQ = Annotated[int, Query(ge=1, le=MAX_PER_PAGE, description=f"Documents per page (at most {MAX_PER_PAGE}).")]
-OffsetQ = Annotated[int | None, Query(ge=0, le=100_000, description="Skip this many hits (instead of page).")]
+LimitQ = Annotated[
+    int | None,
+    Query(ge=1, le=grammar.MAX_LIMIT, description=f"How many (at most {grammar.MAX_LIMIT}; default 10 hits, 50 else)."),
+]
+OffsetQ = Annotated[int | None, Query(ge=0, le=grammar.MAX_OFFSET, description="Skip this many, from 0.")]
+PageQ = Annotated[int | None, Query(ge=1, le=10_000, deprecated=True, description="Deprecated: use offset.")]
+PerPageQ = Annotated[
+    int | None, Query(ge=1, le=grammar.MAX_LIMIT, deprecated=True, description="Deprecated: use limit.")
+]
 QueryQ = Annotated[
     str,
     Query(
-        min_length=1,
         max_length=MAX_QUERY_CHARS,
-        description='Words, a "quoted phrase", a 《title》 or a question in everyday Chinese.',
+        description='Words, a "quoted phrase", a 《title》 or a question in everyday Chinese (empty: no hits).',
     ),
 ]
-PageQueryQ = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="The search query (may be empty).")]
 HighlightQ = Annotated[str | None, Query(max_length=MAX_QUERY_CHARS, description="Search terms to mark in the text.")]
 DocId = Annotated[str, PathParam(max_length=64, description="Document id, e.g. 2fcd77998da3.")]
 ProvisionId = Annotated[str, PathParam(max_length=200, description="Provision id, e.g. chp_2__art_19.")]
@@ -300,8 +340,9 @@ LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", descriptio
 StatusQ = Annotated[
     str | None,
     Query(
-        pattern="^(" + "|".join(STATUSES) + ")$",
-        description="Status today: " + ", ".join(STATUSES) + " (texts without force of their own have none).",
+        pattern="^(" + "|".join([*STATUSES, *grammar.STATUS_CODES.values()]) + ")$",
+        description="Status today, as a code or a word: "
+        + ", ".join(f"{c} ({w})" for w, c in grammar.STATUS_CODES.items()),
     ),
 ]
 
@@ -326,32 +367,62 @@ AgencyQ = Annotated[
 ]
 DocumentQ = Annotated[str | None, Query(max_length=64, description="Only this document (id).")]
 RoleQ = Annotated[str | None, Query(pattern="^(" + "|".join(ROLES) + ")$", description="The role.")]
+OverdueQ = Annotated[bool, Query(description="Only duties whose deadline has passed (before as_of).")]
+DueAfterQ = Annotated[
+    date | None, BeforeValidator(_iso_day), Query(description="Only duties due on or after this day (YYYY-MM-DD).")
+]
+DueBeforeQ = Annotated[
+    date | None, BeforeValidator(_iso_day), Query(description="Only duties due on or before this day (YYYY-MM-DD).")
+]
+NoDeadlineQ = Annotated[bool, Query(description="Only duties without a date to meet.")]
+SortQ = Annotated[str, Query(pattern="^(document|deadline)$", description="document (as printed) or deadline.")]
 
 
 def document_filters(
-    doc_type: TypeQ = None, issuer: IssuerQ = None, year: YearQ = None, file: FileQ = None, status: StatusQ = None
+    doc_type: TypeQ = None, issuer: IssuerQ = None, year: YearsQ = None, file: FileQ = None, status: StatusQ = None
 ) -> DocumentFilters:
-    """The filters of the document list (the API, the page and its twin) in one place."""
-    return DocumentFilters(doc_type, issuer, year, file, status)
+    """The filters of the document list (the API and the page) in one place; a reversed year range is refused."""
+    grammar.years_range(year)
+    return DocumentFilters(doc_type, issuer, year, file, grammar.status_filter(status))
+
+
+@dataclass(frozen=True)
+class Paging:
+    """Where a page of a list starts and how long it is: the one paging grammar (grammar.py)."""
+
+    limit: int
+    offset: int
+
+
+def _paging(default: int) -> Callable[..., Paging]:
+    def paging(limit: LimitQ = None, offset: OffsetQ = None, page: PageQ = None, per_page: PerPageQ = None) -> Paging:
+        return Paging(*grammar.resolve_paging(limit, offset, page, per_page, default))
+
+    return paging
 
 
 DocFilters = Annotated[DocumentFilters, Depends(document_filters)]
+HitPaging = Annotated[Paging, Depends(_paging(10))]
+ListPaging = Annotated[Paging, Depends(_paging(50))]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": schemas.Error, "description": "Not found"},
-    422: {"model": schemas.Error, "description": "Invalid parameter"},
+    400: {"model": schemas.ErrorAnswer, "description": "A reversed range (invalid_range)"},
+    404: {"model": schemas.ErrorAnswer, "description": "Not found (not_found)"},
+    422: {"model": schemas.ErrorAnswer, "description": "Invalid parameter (invalid_parameter)"},
 }
+# a page answers HTML, or JSON when the client asks for it (Accept: application/json)
 HTML_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"description": "Not found (an HTML page)", "content": {"text/html": {}}},
-    422: {"description": "Invalid parameter (an HTML page)", "content": {"text/html": {}}},
+    code: {"description": what, "content": {"text/html": {}, "application/json": {}}}
+    for code, what in ((400, "A reversed range"), (404, "Not found"), (422, "Invalid parameter"))
 }
 
 
 # ------------------------------------------------------------------------------------------------ app
 
 
-def create_app(db_path: str | Path | None = None) -> FastAPI:
+def create_app(db_path: str | Path | None = None, cors: str | None = None) -> FastAPI:
     """The application over the database at `db_path`, a file or a postgresql:// address (default: the user's
-    database, built from the bundled samples when missing).  The app only reads."""
+    database, built from the bundled samples when missing).  The app only reads.  `cors` (else GONGBAO_CORS):
+    the origins, comma-separated (or *), whose browser scripts may GET from it; none by default."""
     target = str(db_path or default_db_path())
     prepare_database(target)
     pool = StorePool(target)
@@ -373,12 +444,15 @@ def create_app(db_path: str | Path | None = None) -> FastAPI:
     )
     app.state.pool = pool
     app.add_middleware(Guard)
+    origins = [o.strip() for o in (cors if cors is not None else os.environ.get("GONGBAO_CORS", "")).split(",")]
+    if any(origins):
+        app.add_middleware(CORSMiddleware, allow_origins=[o for o in origins if o], allow_methods=["GET", "HEAD"],
+                           allow_headers=["Accept", "Accept-Language"], max_age=3600)  # fmt: skip
     _install_error_handlers(app)
     static = resources.files("gongbao") / "web" / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    _api_routes(app, pool)
     add_export_routes(app, pool)  # /documents/{id}/export, /feeds/…: before the pages' /documents/{id}
-    _page_routes(app, pool)
+    _resources(app, pool)
     _docs_route(app)
     return app
 
@@ -418,7 +492,7 @@ def _load_view(store: Corpus, doc_id: str) -> pages.DocumentView:
     """A document as a tree; the tree is cached per document and source version, the relations are read fresh."""
     doc = store.document(doc_id, with_provisions=False)
     if doc is None:
-        raise _not_found(f"no document with id {doc_id!r}")
+        raise _not_found(f"没有编号为「{doc_id}」的文件")
     view = _views.get(
         (doc.id, doc.source.sha256),
         lambda: pages.document_view(
@@ -436,151 +510,233 @@ def _load_view(store: Corpus, doc_id: str) -> pages.DocumentView:
 _views = render.LRU(64)
 
 
-def _api_routes(app: FastAPI, pool: StorePool) -> None:
-    tags = ["API"]
+def _json(model: Any, data: Any, status_code: int = 200) -> Response:
+    """A JSON answer with every field of its model present (null when unknown)."""
+    return JSONBody(grammar.complete(model, data), status_code=status_code)
 
-    @app.get(
-        "/api/documents",
-        tags=tags,
-        response_model=schemas.DocumentList,
-        responses=ERRORS,
-        summary="Documents, filtered, a page at a time",
-    )
-    def api_documents(filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
+
+def _paged(request: Request, data: dict[str, Any], params: dict[str, Any], paging: Paging) -> dict[str, Any]:
+    """A list answer's paging fields added, the links on the path asked (an /api URL, a page, its .json)."""
+    data.update(grammar.paging_fields(request.url.path, params, data["total"], paging.limit, paging.offset))
+    return data
+
+
+def _page_of(items: list[Any], paging: Paging) -> list[Any]:
+    return items[paging.offset : paging.offset + paging.limit]
+
+
+class _Routes:
+    """One handler per resource, registered on its /api URL (JSON), its page (HTML, or JSON when the client asks
+    for it with Accept: application/json) and the page's .json twin (the same, kept for the URLs already out)."""
+
+    API: ClassVar[list[str | Enum]] = ["API"]
+    PAGES: ClassVar[list[str | Enum]] = ["pages (HTML; JSON with Accept: application/json or .json)"]
+
+    def __init__(self, app: FastAPI):
+        self.app = app
+
+    def on(
+        self, api: str | None, page: str | None, model: Any, summary: str, twin: bool = True
+    ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
+            if api:
+                self.app.get(api, tags=self.API, response_model=model, responses=ERRORS, summary=summary)(handler)
+            if page and twin:
+                suffix = page.rstrip("/") + ".json" if page != "/" else "/index.json"
+                self.app.get(suffix, include_in_schema=api is None and page == "/", response_model=model,
+                             responses=ERRORS, tags=self.PAGES, summary=summary)(handler)  # fmt: skip
+            if page:  # the page's 200 is HTML, or the model's JSON when the client asks for JSON
+                self.app.get(page, tags=self.PAGES, response_class=HTMLResponse,
+                             responses=_html_or_json(model.__name__), summary=summary)(handler)  # fmt: skip
+            return handler
+
+        return register
+
+
+def _html_or_json(model: str) -> dict[int | str, dict[str, Any]]:
+    """The answers of a page: HTML, or the JSON of `model` when the client asks for it (and errors so too)."""
+    json_ok = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}
+    return {200: {"description": "HTML, or JSON (Accept: application/json)", "content": json_ok}, **HTML_ERRORS}
+
+
+def _resources(app: FastAPI, pool: StorePool) -> None:
+    routes = _Routes(app)
+
+    def home_data() -> dict[str, Any]:
         with pool.store() as store:
-            return JSONBody(pages.documents_data(store, filters, page, per_page))
+            return pool.remember(store, "home", lambda: pages.home_data(store))
 
-    @app.get(
-        "/api/documents/{doc_id}",
-        tags=tags,
-        response_model=schemas.DocumentDetail,
-        responses=ERRORS,
-        summary="One document: metadata, provisions as a tree, relations",
-    )
-    def api_document(doc_id: DocId) -> Response:
-        with pool.store() as store:
-            return JSONBody(_load_view(store, doc_id).to_dict())
+    @routes.on(None, "/", schemas.Home, "Home: search box and the corpus at a glance")
+    def home(request: Request) -> Response:
+        data = home_data()
+        if _wants_json(request):
+            return _json(schemas.Home, data)
+        return HTMLResponse(render.render("home.html", json_url="/index.json", q="", **data))
 
-    @app.get(
-        "/api/documents/{doc_id}/provisions/{provision_id}",
-        tags=tags,
-        response_model=schemas.ProvisionDetail,
-        responses=ERRORS,
-        summary="One provision with what it contains, its citation and its place in the document",
-    )
-    def api_provision(doc_id: DocId, provision_id: ProvisionId) -> Response:
-        with pool.store() as store:
-            data = pages.provision_data(_load_view(store, doc_id), provision_id)
-        if data is None:
-            raise _not_found(f"document {doc_id!r} has no provision {provision_id!r}")
-        return JSONBody(data)
+    @app.get("/.json", include_in_schema=False)
+    def home_json_alias() -> Response:
+        return _json(schemas.Home, home_data())
 
-    @app.get(
-        "/api/search",
-        tags=tags,
-        response_model=schemas.SearchResponse,
-        responses=ERRORS,
-        summary="Search provisions (the parameters and hits of `gongbao search`, plus pages and facets)",
-    )
-    async def api_search(
-        q: QueryQ,
+    @routes.on("/api/search", "/search", schemas.SearchResponse,
+               "Search provisions (the parameters and hits of `gongbao search`, with facets)")  # fmt: skip
+    async def search(
+        request: Request,
+        paging: HitPaging,
+        q: QueryQ = "",
         doc_type: TypeQ = None,
         issuer: IssuerQ = None,
         year: YearsQ = None,
         file: FileQ = None,
         laws: LawsQ = None,
         collapse: CollapseQ = False,
-        limit: LimitQ = 10,
-        page: PageQ = 1,
-        offset: OffsetQ = None,
     ) -> Response:
-        params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page, offset)
-        return await _search_json(pool, params)
+        grammar.years_range(year)
+        params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, paging.limit, paging.offset)
+        if _wants_json(request):
+            return await _search_json(pool, params, request.url.path)
+        return await run_in_threadpool(_search_page, pool, params, request)
+
+    @routes.on("/api/documents", "/documents", schemas.DocumentList, "Documents, filtered, a page at a time")
+    def documents(request: Request, filters: DocFilters, paging: ListPaging) -> Response:
+        with pool.store() as store:
+            data = pages.documents_data(store, filters, paging.limit, paging.offset)
+        _paged(request, data, filters.params(), paging)
+        if _wants_json(request):
+            return _json(schemas.DocumentList, data)
+        with pool.store() as store:
+            choices = pool.remember(store, "choices", lambda: pages.filter_choices(store))
+        html = render.render(
+            "documents.html",
+            data=data,
+            types=choices["documents_by_type"],
+            sources=choices["sources"],
+            json_url=_twin(request),
+            q="",
+            **_pager(data, lambda n: render.url("/documents", filters.params() | _offset(n, paging, 50))),
+        )
+        return HTMLResponse(html)
+
+    @routes.on("/api/documents/{doc_id}", "/documents/{doc_id}", schemas.DocumentDetail,
+               "A document: metadata, contents, provisions as a tree, relations, status, duties, figures")  # fmt: skip
+    def document(request: Request, doc_id: DocId, q: HighlightQ = None, part: PartQ = None, at: AtQ = None) -> Response:
+        with pool.store() as store:
+            view = _load_view(store, doc_id)
+        if _wants_json(request):
+            return _json(schemas.DocumentDetail, view.to_dict())
+        return HTMLResponse(_document_page(view, doc_id, q, part, at))
+
+    @routes.on("/api/documents/{doc_id}/provisions/{provision_id}", "/documents/{doc_id}/provisions/{provision_id}",
+               schemas.ProvisionDetail, "One provision (its id or the short id the page shows, e.g. art_19) with "
+               "what it contains, its citation and its place in the document", twin=False)  # fmt: skip
+    def provision(request: Request, doc_id: DocId, provision_id: ProvisionId) -> Response:
+        with pool.store() as store:
+            view = _load_view(store, doc_id)
+        data = pages.provision_data(view, provision_id)
+        if data is None:
+            raise _not_found(f"文件「{doc_id}」中没有编号为「{provision_id}」的条款")
+        if _wants_json(request):
+            return _json(schemas.ProvisionDetail, data)
+        return RedirectResponse(data["provision"]["url"], status_code=302)
 
     def existing(store: Corpus, doc_id: str) -> None:
         if store.document(doc_id, with_provisions=False) is None:
-            raise _not_found(f"no document with id {doc_id!r}")
+            raise _not_found(f"没有编号为「{doc_id}」的文件")
 
-    def document_part(path: str, model: Any, summary: str, data: Callable[[Corpus, str], Any]) -> None:
-        """GET /api/documents/{id}/<path>: one part of the graph around a document (404 for an unknown id)."""
-
-        def part(doc_id: DocId) -> Response:
-            with pool.store() as store:
-                existing(store, doc_id)
-                return JSONBody(data(store, doc_id))
-
-        app.get(f"/api/documents/{{doc_id}}/{path}", tags=tags, response_model=model, responses=ERRORS,
-                summary=summary, operation_id=f"api_document_{path.replace('-', '_')}")(part)  # fmt: skip
-
-    document_part(
-        "references",
-        list[schemas.Reference],
-        "What a document cites: texts in the corpus (and the article named) or external, in text order",
-        graph.references_data,
-    )
-    document_part(
-        "cited-by",
-        schemas.CitedBy,
-        "Who cites a document, and which documents promulgate, explain, review, repeal … it",
-        graph.cited_by_data,
-    )
-    document_part(
-        "figures",
-        list[schemas.Figure],
-        "Numeric targets and achievements of a plan or report (suspect: may have lost a decimal point)",
-        graph.figures_data,
-    )
-
-    @app.get(
-        "/api/documents/{doc_id}/status",
-        tags=tags,
-        response_model=schemas.StatusAnswer,
-        responses=ERRORS,
-        summary="Whether a document is in force on a day (status null: a text without force of its own)",
-    )
-    def api_status(doc_id: DocId, as_of: AsOfQ = None) -> Response:
+    @app.get("/api/documents/{doc_id}/references", tags=routes.API, response_model=schemas.ReferenceList,
+             responses=ERRORS, summary="What a document cites: texts in the corpus (and the article named) or "
+             "external, in text order")  # fmt: skip
+    def references(request: Request, doc_id: DocId, paging: ListPaging) -> Response:
         with pool.store() as store:
             existing(store, doc_id)
-            return JSONBody({"document_id": doc_id, "status": graph.status_data(store, doc_id, as_of)})
+            found = graph.references_data(store, doc_id)
+        data = {"document_id": doc_id, "references": _page_of(found, paging), "total": len(found)}
+        return _json(schemas.ReferenceList, _paged(request, data, {}, paging))
 
-    @app.get(
-        "/api/duties",
-        tags=tags,
-        response_model=schemas.DutyList,
-        responses=ERRORS,
-        summary="Who must do what by when: duties of an agency or official and/or of a document",
-    )
-    def api_duties(
+    @app.get("/api/documents/{doc_id}/cited-by", tags=routes.API, response_model=schemas.CitedBy, responses=ERRORS,
+             summary="Who cites a document, and which documents promulgate, explain, review, repeal … it")  # fmt: skip
+    def cited_by(request: Request, doc_id: DocId, paging: ListPaging) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            found = graph.cited_by_data(store, doc_id)
+        data = {"document_id": doc_id, "cited_by": _page_of(found["cited_by"], paging),
+                "relations": found["relations"], "total": len(found["cited_by"])}  # fmt: skip
+        return _json(schemas.CitedBy, _paged(request, data, {}, paging))
+
+    @app.get("/api/documents/{doc_id}/figures", tags=routes.API, response_model=schemas.FigureList,
+             responses=ERRORS, summary="Numeric targets and achievements of a plan or report (suspect: may have "
+             "lost a decimal point)")  # fmt: skip
+    def figures(request: Request, doc_id: DocId, paging: ListPaging) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            found = graph.figures_data(store, doc_id)
+        data = {"document_id": doc_id, "figures": _page_of(found, paging), "total": len(found)}
+        return _json(schemas.FigureList, _paged(request, data, {}, paging))
+
+    @app.get("/api/documents/{doc_id}/status", tags=routes.API, response_model=schemas.StatusAnswer,
+             responses=ERRORS, summary="Whether a document is in force on a day (code none: a text without force "
+             "of its own)")  # fmt: skip
+    def status(doc_id: DocId, as_of: AsOfQ = None) -> Response:
+        with pool.store() as store:
+            existing(store, doc_id)
+            data = {"document_id": doc_id, "status": graph.status_data(store, doc_id, as_of)}
+        return _json(schemas.StatusAnswer, data)
+
+    @routes.on("/api/duties", "/duties", schemas.DutyList,
+               "Who must do what by when: duties of an agency or official and/or of a document")  # fmt: skip
+    def duties(
+        request: Request,
+        paging: ListPaging,
         agency: AgencyQ = None,
         document: DocumentQ = None,
         role: RoleQ = None,
-        page: PageQ = 1,
-        per_page: PerPageQ = 50,
+        overdue: OverdueQ = False,
+        due_after: DueAfterQ = None,
+        due_before: DueBeforeQ = None,
+        no_deadline: NoDeadlineQ = False,
+        sort: SortQ = "document",
+        as_of: AsOfQ = None,
     ) -> Response:
-        return JSONBody(_duties(pool, agency, document, role, page, per_page))
-
-    @app.get("/api/stats", tags=tags, response_model=schemas.Stats, summary="Counts of the corpus")
-    def api_stats() -> Response:
+        if due_after and due_before and due_before < due_after:
+            message = f"期限范围颠倒了：due_after {due_after} 晚于 due_before {due_before}"
+            raise grammar.RangeError("due_before", message)
+        ask = graph.DutyQuestion(agency, document, role, overdue, due_after, due_before, no_deadline, sort, as_of)
         with pool.store() as store:
-            return JSONBody(pool.remember(store, "stats", store.stats))
+            data = graph.duties_data(store, ask, paging.limit, paging.offset)
+        _paged(request, data, ask.params(), paging)
+        if _wants_json(request):
+            return _json(schemas.DutyList, data)
+        html = render.render(
+            "duties.html",
+            data=data,
+            json_url=_twin(request),
+            q="",
+            **_pager(data, lambda n: render.url("/duties", ask.params() | _offset(n, paging, 50))),
+        )
+        return HTMLResponse(html)
 
-    @app.get(
-        "/api/sources",
-        tags=tags,
-        response_model=list[schemas.SourceWithDocuments],
-        summary="The gazette issues ingested, with their documents and the lines that belong to none",
-    )
-    def api_sources() -> Response:
+    @app.get("/api/agencies", tags=routes.API, response_model=schemas.AgencyList, responses=ERRORS,
+             summary="The agencies with duties, most duties first, each with its counts")  # fmt: skip
+    def agencies(request: Request, paging: ListPaging, as_of: AsOfQ = None) -> Response:
         with pool.store() as store:
-            return JSONBody(pool.remember(store, "sources", lambda: pages.sources_data(store)))
+            found = graph.agencies_data(store, as_of)
+        data = {"agencies": _page_of(found, paging), "total": len(found)}
+        return _json(schemas.AgencyList, _paged(request, data, {}, paging))
 
-    @app.get(
-        "/api/sources/{file:path}",
-        tags=tags,
-        response_model=schemas.SourceView,
-        responses=ERRORS,
-        summary=f"One ingested gazette file with its raw lines (a range of at most {MAX_SOURCE_LINES})",
-    )
+    @app.get("/api/stats", tags=routes.API, response_model=schemas.Stats, summary="Counts of the corpus")
+    def stats() -> Response:
+        with pool.store() as store:
+            return _json(schemas.Stats, pool.remember(store, "stats", store.stats))
+
+    @app.get("/api/sources", tags=routes.API, response_model=schemas.SourceList, responses=ERRORS,
+             summary="The gazette issues ingested, with their documents and the lines that belong to none")  # fmt: skip
+    def sources(request: Request, paging: ListPaging) -> Response:
+        with pool.store() as store:
+            found = pool.remember(store, "sources", lambda: pages.sources_data(store))
+        data = {"sources": _page_of(found, paging), "total": len(found)}
+        return _json(schemas.SourceList, _paged(request, data, {}, paging))
+
+    @app.get("/api/sources/{file:path}", tags=routes.API, response_model=schemas.SourceView, responses=ERRORS,
+             summary=f"One ingested gazette file with its raw lines (at most {MAX_SOURCE_LINES})")  # fmt: skip
     def api_source(
         file: FileName,
         start: Annotated[int, Query(ge=1, le=10_000_000, description="First line.")] = 1,
@@ -588,211 +744,63 @@ def _api_routes(app: FastAPI, pool: StorePool) -> None:
             int | None, Query(ge=1, le=10_000_000, description=f"Last line (at most start + {MAX_SOURCE_LINES - 1}).")
         ] = None,
     ) -> Response:
-        # at most MAX_SOURCE_LINES from `start` (the range returned says which); an end before the start gives none
+        if end is not None and end < start:
+            raise grammar.RangeError("end", f"行范围颠倒了：end {end} 在 start {start} 之前")
+        # at most MAX_SOURCE_LINES from `start` (the range returned says which)
         last = min(end if end is not None else start + MAX_SOURCE_LINES - 1, start + MAX_SOURCE_LINES - 1)
         with pool.store() as store:
             data = pages.source_data(store, file, (start, last))
         if data is None:
-            raise _not_found(f"no ingested source file named {file!r}")
-        return JSONBody(data)
+            raise _not_found(f"没有名为「{file}」的已收录公报文件")
+        return _json(schemas.SourceView, data)
+
+    _source_routes(app, pool)
 
 
-def _page_routes(app: FastAPI, pool: StorePool) -> None:
-    tags = ["pages (HTML, and their JSON twins)"]
-
-    def home_data() -> dict[str, Any]:
-        with pool.store() as store:
-            return pool.remember(store, "home", lambda: pages.home_data(store))
-
-    @app.get("/", tags=tags, response_class=HTMLResponse, summary="Home: search box and the corpus at a glance")
-    def home() -> Response:
-        data = home_data()
-        return HTMLResponse(render.render("home.html", json_url="/index.json", q="", **data))
-
-    @app.get("/index.json", tags=tags, response_model=schemas.Home, summary="JSON twin of the home page")
-    def home_json() -> Response:
-        return JSONBody(home_data())
-
-    @app.get("/.json", include_in_schema=False)
-    def home_json_alias() -> Response:
-        return JSONBody(home_data())
-
-    def search_params(
-        q: PageQueryQ = "",
-        doc_type: TypeQ = None,
-        issuer: IssuerQ = None,
-        year: YearsQ = None,
-        file: FileQ = None,
-        laws: LawsQ = None,
-        collapse: CollapseQ = False,
-        limit: LimitQ = 10,
-        page: PageQ = 1,
-    ) -> SearchParams:
-        return SearchParams(q, doc_type, issuer, year, file, laws, collapse, limit, page)
-
-    @app.get(
-        "/search.json",
-        tags=tags,
-        response_model=schemas.SearchResponse,
-        responses=ERRORS,
-        summary="JSON twin of the search page",
-    )
-    async def search_json(
-        q: PageQueryQ = "",
-        doc_type: TypeQ = None,
-        issuer: IssuerQ = None,
-        year: YearsQ = None,
-        file: FileQ = None,
-        laws: LawsQ = None,
-        collapse: CollapseQ = False,
-        limit: LimitQ = 10,
-        page: PageQ = 1,
-    ) -> Response:
-        params = search_params(q, doc_type, issuer, year, file, laws, collapse, limit, page)
-        return await _search_json(pool, params)
-
-    @app.get("/search", tags=tags, response_class=HTMLResponse, responses=HTML_ERRORS, summary="Search results page")
-    def search_page(
-        request: Request,
-        q: PageQueryQ = "",
-        doc_type: TypeQ = None,
-        issuer: IssuerQ = None,
-        year: YearsQ = None,
-        file: FileQ = None,
-        laws: LawsQ = None,
-        collapse: CollapseQ = False,
-        limit: LimitQ = 10,
-        page: PageQ = 1,
-    ) -> Response:
-        params = search_params(q, doc_type, issuer, year, file, laws, collapse, limit, page)
-        data = _search_in_thread(pool, params)  # the page is rendered in this worker thread too
-        html = render.render(
-            "search.html",
-            data=data,
-            params=params,
-            q=q,
-            json_url=_twin(request),
-            page_link=lambda n: render.url("/search", params.query(page=n)),
-        )
-        return HTMLResponse(html)
-
-    def documents_data(filters: DocumentFilters, page: int, per_page: int) -> dict[str, Any]:
-        with pool.store() as store:
-            return pages.documents_data(store, filters, page, per_page)
-
-    @app.get(
-        "/documents.json",
-        tags=tags,
-        response_model=schemas.DocumentList,
-        responses=ERRORS,
-        summary="JSON twin of the documents page",
-    )
-    def documents_json(filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
-        return JSONBody(documents_data(filters, page, per_page))
-
-    @app.get(
-        "/documents",
-        tags=tags,
-        response_class=HTMLResponse,
-        responses=HTML_ERRORS,
-        summary="All documents, filtered, a page at a time",
-    )
-    def documents_page(request: Request, filters: DocFilters, page: PageQ = 1, per_page: PerPageQ = 50) -> Response:
-        data = documents_data(filters, page, per_page)
-        home = home_data()
-        kept = filters.params() | ({"per_page": per_page} if per_page != 50 else {})
-        html = render.render(
-            "documents.html",
-            data=data,
-            types=home["documents_by_type"],
-            sources=home["sources"],
-            json_url=_twin(request),
-            q="",
-            page_link=lambda n: render.url("/documents", kept | ({"page": n} if n > 1 else {})),
-        )
-        return HTMLResponse(html)
-
-    @app.get(
-        "/documents/{doc_id}.json",
-        tags=tags,
-        response_model=schemas.DocumentDetail,
-        responses=ERRORS,
-        summary="JSON twin of a document page",
-    )
-    def document_json(doc_id: DocId) -> Response:
-        with pool.store() as store:
-            return JSONBody(_load_view(store, doc_id).to_dict())
-
-    @app.get(
-        "/documents/{doc_id}",
-        tags=tags,
-        response_class=HTMLResponse,
-        responses=HTML_ERRORS,
-        summary="A document: metadata, contents, full text with an anchor per provision",
-    )
-    def document_page(
-        request: Request, doc_id: DocId, q: HighlightQ = None, part: PartQ = None, at: AtQ = None
-    ) -> Response:
-        with pool.store() as store:
-            view = _load_view(store, doc_id)
-        count = max(1, len(view.parts))
-        # the part asked for, else the one holding the provision linked to, else the first one the query marks
-        shown = part or (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
-        if shown > count:
-            raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
-        html = render.render(
-            "document.html",
-            view=view,
-            body=render.document_body(view, q, shown),
-            part=shown,
-            parts=count,
-            part_link=lambda n: _part_url(doc_id, q, n),
-            toc_href=lambda anchor: _toc_href(view, doc_id, q, shown, anchor),
-            q=q or "",
-            plain_url=pages.document_url(doc_id),
-            json_url=pages.document_url(doc_id) + ".json",
-        )
-        return HTMLResponse(html)
+def _source_routes(app: FastAPI, pool: StorePool) -> None:
+    tags = _Routes.PAGES
 
     @app.get(
         "/source/{file:path}.json",
-        tags=tags,
+        include_in_schema=False,
         response_model=schemas.SourceView,
         responses=ERRORS,
-        summary=f"JSON twin of the source view: ?lines= those lines, else {MAX_SOURCE_LINES} lines from ?start=",
     )
     def source_json(file: FileName, lines: LinesQ = None, start: StartQ = None) -> Response:
-        selected = pages.parse_line_range(lines)
+        selected = _line_range(lines)
         window = selected if selected and start is None else pages.source_window(None, start, MAX_SOURCE_LINES)
         window = (window[0], min(window[1], window[0] + MAX_SOURCE_LINES - 1))
         with pool.store() as store:
             data = pages.source_data(store, file, window)
         if data is None:
-            raise _not_found(f"no ingested source file named {file!r}")
-        return JSONBody(data)
+            raise _not_found(f"没有名为「{file}」的已收录公报文件")
+        return _json(schemas.SourceView, data)
 
     @app.get(
         "/source/{file:path}/original",
         tags=tags,
-        responses=HTML_ERRORS,
+        response_class=FileResponse,
+        responses={200: {"description": "The PDF", "content": {"application/pdf": {}}}, **HTML_ERRORS},
         summary="The original PDF of an ingested source (open it at a page with #page=N)",
     )
     def source_original(file: FileName) -> Response:
         with pool.store() as store:
             path = pages.original_path(store, file)
         if path is None:
-            raise _not_found(f"no original PDF of {file!r} is available (moved or changed since it was ingested)")
+            raise _not_found(f"「{file}」的原始 PDF 不可用（收录后已移动或改动）")
         return FileResponse(path, media_type="application/pdf", filename=file, content_disposition_type="inline")
 
     @app.get(
         "/source/{file:path}",
         tags=tags,
         response_class=HTMLResponse,
-        responses=HTML_ERRORS,
+        responses=_html_or_json("SourceView"),
         summary="The original text of an ingested gazette file, numbered lines (#L120), ?lines=120-130 marked",
     )
     def source_page(request: Request, file: FileName, lines: LinesQ = None, start: StartQ = None) -> Response:
-        selected = pages.parse_line_range(lines)
+        if _wants_json(request):
+            return source_json(file, lines, start)
+        selected = _line_range(lines)
         window = pages.source_window(selected, start, pages.SOURCE_PAGE_LINES)
         with pool.store() as store:
             data = pages.source_data(store, file, window)
@@ -809,53 +817,45 @@ def _page_routes(app: FastAPI, pool: StorePool) -> None:
         )
         return HTMLResponse(html)
 
-    @app.get(
-        "/duties.json",
-        tags=tags,
-        response_model=schemas.DutyList,
-        responses=ERRORS,
-        summary="JSON twin of the duties page",
+
+def _line_range(lines: str | None) -> tuple[int, int] | None:
+    """`lines=120-130` as a range; a reversed one (130-120) is refused."""
+    if lines and "-" in lines:
+        a, b = (int(x) for x in lines.split("-"))
+        if b < a:
+            raise grammar.RangeError("lines", f"行范围 {lines} 颠倒了：应写作 {b}-{a}")
+    return pages.parse_line_range(lines)
+
+
+def _offset(n: int, paging: Paging, default: int) -> dict[str, Any]:
+    """The URL parameters of page `n` of a list shown `paging.limit` at a time."""
+    out: dict[str, Any] = {"limit": paging.limit} if paging.limit != default else {}
+    return out | ({"offset": (n - 1) * paging.limit} if n > 1 else {})
+
+
+def _pager(data: dict[str, Any], link: Callable[[int], str]) -> dict[str, Any]:
+    page, count = grammar.page_numbers(data)
+    return {"page": page, "pages": count, "page_link": link}
+
+
+def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: int | None, at: str | None) -> str:
+    count = max(1, len(view.parts))
+    # the part asked for, else the one holding the provision linked to, else the first one the query marks
+    shown = part or (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
+    if shown > count:
+        raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
+    return render.render(
+        "document.html",
+        view=view,
+        body=render.document_body(view, q, shown),
+        part=shown,
+        parts=count,
+        part_link=lambda n: _part_url(doc_id, q, n),
+        toc_href=lambda anchor: _toc_href(view, doc_id, q, shown, anchor),
+        q=q or "",
+        plain_url=pages.document_url(doc_id),
+        json_url=pages.document_url(doc_id) + ".json",
     )
-    def duties_json(
-        agency: AgencyQ = None, document: DocumentQ = None, role: RoleQ = None, page: PageQ = 1, per_page: PerPageQ = 50
-    ) -> Response:
-        return JSONBody(_duties(pool, agency, document, role, page, per_page))
-
-    @app.get(
-        "/duties",
-        tags=tags,
-        response_class=HTMLResponse,
-        responses=HTML_ERRORS,
-        summary="Who must do what by when: the duties of an agency or official",
-    )
-    def duties_page(
-        request: Request,
-        agency: AgencyQ = None,
-        document: DocumentQ = None,
-        role: RoleQ = None,
-        page: PageQ = 1,
-        per_page: PerPageQ = 50,
-    ) -> Response:
-        data = _duties(pool, agency, document, role, page, per_page)
-        kept = {k: v for k, v in (("agency", agency), ("document", document), ("role", role)) if v}
-        html = render.render(
-            "duties.html",
-            data=data,
-            json_url=_twin(request),
-            q="",
-            page_link=lambda n: render.url("/duties", kept | ({"page": n} if n > 1 else {})),
-        )
-        return HTMLResponse(html)
-
-    @app.get("/documents/{doc_id}/provisions/{provision_id}", include_in_schema=False)
-    def provision_page(doc_id: DocId, provision_id: ProvisionId) -> Response:
-        return RedirectResponse(pages.document_url(doc_id, provision_id), status_code=302)
-
-
-def _duties(pool: StorePool, *args: Any) -> dict[str, Any]:
-    """The duties of the API, the page and its twin: graph.duties_data(agency, document, role, page, per_page)."""
-    with pool.store() as store:
-        return graph.duties_data(store, *args)
 
 
 def _part_url(doc_id: str, q: str | None, part: int) -> str:
@@ -876,27 +876,43 @@ def _twin(request: Request) -> str:
     return url + ("?" + request.url.query if request.url.query else "")
 
 
-def _search_in_thread(pool: StorePool, params: SearchParams) -> dict[str, Any]:
+def _search_data(pool: StorePool, params: SearchParams, path: str) -> dict[str, Any]:
+    """A search's answer (remembered per version of the database), its paging links on `path`."""
     with pool.store() as store:
-        return pool.remember(store, ("search", astuple(params)), lambda: pages.search_data(store, params))
+        data = pool.remember(store, ("search", astuple(params)), lambda: pages.search_data(store, params))
+    links = grammar.paging_fields(path, params.query(), data["total"], params.limit, params.offset or 0)
+    return grammar.complete(schemas.SearchResponse, {**data, **links})
 
 
-async def _search_json(pool: StorePool, params: SearchParams) -> Response:
+def _search_page(pool: StorePool, params: SearchParams, request: Request) -> Response:
+    data = _search_data(pool, params, "/search")  # the page is rendered in this worker thread too
+    html = render.render(
+        "search.html",
+        data=data,
+        params=params,
+        q=params.q,
+        json_url=_twin(request),
+        **_pager(data, lambda n: render.url("/search", params.query(offset=(n - 1) * params.limit or None))),
+    )
+    return HTMLResponse(html)
+
+
+async def _search_json(pool: StorePool, params: SearchParams, path: str) -> Response:
     """A search as JSON, answered once per version of the database: people ask the same questions again and
     again, and a search costs milliseconds of CPU that a remembered answer (already encoded) does not.  A
     remembered answer is served on the event loop; only a search that must run goes to a worker thread (the
     hand-over between threads costs more than the lookup), and only as many at once as there are cores."""
-    key = ("search.json", astuple(params))
+    key = ("search.json", path, astuple(params))
     with pool.store() as store:
         body = pool.recall(store, key)
     if body is None:
-        body = await anyio.to_thread.run_sync(_encoded_search, pool, key, params, limiter=pool.searches())
+        body = await anyio.to_thread.run_sync(_encoded_search, pool, key, params, path, limiter=pool.searches())
     return Response(body, media_type="application/json")
 
 
-def _encoded_search(pool: StorePool, key: Hashable, params: SearchParams) -> bytes:
-    with pool.store() as store:  # taken in the worker: a waiting request holds no connection
-        data = pool.remember(store, ("search", astuple(params)), lambda: pages.search_data(store, params))
+def _encoded_search(pool: StorePool, key: Hashable, params: SearchParams, path: str) -> bytes:
+    data = _search_data(pool, params, path)  # the handle is taken in the worker: a waiting request holds none
+    with pool.store() as store:
         return pool.remember(store, key, lambda: JSONBody(data).body)
 
 

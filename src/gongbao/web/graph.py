@@ -3,24 +3,26 @@ data, like `pages`; the API returns these dictionaries and the templates render 
 
 from __future__ import annotations
 
-import math
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlencode
 
+from gongbao.link.duties import Tracking, agency_matches, track
 from gongbao.model import Document
 from gongbao.store import Corpus
-from gongbao.web.pages import MAX_PER_PAGE, document_url, source_url
-from gongbao.web.render import STATUS_LABELS
+from gongbao.web import grammar
+from gongbao.web.pages import document_url, source_url
+
+AGENCIES_SHOWN = 60  # agencies offered beside a duties list (all of them: /api/agencies)
 
 
-def status_data(store: Corpus, doc_id: str, as_of: date | None = None) -> dict[str, Any] | None:
-    """The status of a document on a day (today by default), or None for texts without force of their own."""
+def status_data(store: Corpus, doc_id: str, as_of: date | None = None) -> dict[str, Any]:
+    """The status of a document on a day (today by default) as the API's status object (code none: a text
+    without force of its own)."""
     status = store.status_of(doc_id, as_of)
-    if status is None:
-        return None
-    data = status.to_dict()
-    data["label"] = STATUS_LABELS.get(status.status, status.status)
-    if status.by:
+    data = grammar.status_object(status, (as_of or date.today()).isoformat())
+    if status is not None and status.by:
         data["by_url"] = document_url(status.by)
     return data
 
@@ -55,29 +57,71 @@ def _duty_links(d: dict[str, Any]) -> dict[str, Any]:
     return d
 
 
-def duties_data(
-    store: Corpus,
-    agency: str | None = None,
-    doc_id: str | None = None,
-    role: str | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> dict[str, Any]:
-    """Duties of an agency (or official) and/or of a document, a page at a time, with the agencies to choose from."""
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
-    found = store.duties(document_id=doc_id, agency=agency or None, role=role or None)
-    start = (page - 1) * per_page
+@dataclass(frozen=True)
+class DutyQuestion:
+    """What a duties list is asked: an agency (a part of its name finds it), a document, a role, and what an office
+    tracks (overdue on a day, due in a window, no deadline, sorted by deadline)."""
+
+    agency: str | None = None
+    document: str | None = None
+    role: str | None = None
+    overdue: bool = False
+    due_after: date | None = None
+    due_before: date | None = None
+    no_deadline: bool = False
+    sort: str = "document"
+    as_of: date | None = None
+
+    def params(self) -> dict[str, Any]:
+        """The question as URL parameters (defaults left out)."""
+        values = {**self.__dict__, "sort": None if self.sort == "document" else self.sort}
+        return {k: (str(v).lower() if isinstance(v, bool) else str(v)) for k, v in values.items() if v}
+
+    def tracking(self) -> Tracking:
+        today = (self.as_of or date.today()).isoformat()
+        last = self.due_before.isoformat() if self.due_before else None
+        return Tracking(today, self.overdue, last, self.no_deadline, self.sort == "deadline")
+
+
+def duties_data(store: Corpus, ask: DutyQuestion, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    """Duties answering `ask`, a page at a time, with the agencies to choose from."""
+    found = store.duties(document_id=ask.document, agency=ask.agency or None, role=ask.role or None)
+    if ask.agency and not found:  # a part of a name: 生态环境 finds 山西省生态环境厅
+        everyone = store.duties(document_id=ask.document, role=ask.role or None)
+        found = [d for d in everyone if agency_matches(d, ask.agency)]
+    found = track(found, ask.tracking())
+    if ask.due_after:
+        first = ask.due_after.isoformat()
+        found = [d for d in found if d.get("deadline") and d["deadline"] >= first]
     return {
-        "agency": agency or "",
-        "document_id": doc_id,
-        "role": role,
+        "agency": ask.agency or "",
+        "document_id": ask.document,
+        "role": ask.role,
+        "filters": {k: v.isoformat() if isinstance(v, date) else v for k, v in ask.__dict__.items()},
         "total": len(found),
-        "page": page,
-        "per_page": per_page,
-        "pages": math.ceil(len(found) / per_page),
-        "duties": [_duty_links(d) for d in found[start : start + per_page]],
-        "agencies": [{"agency": a, "level": lvl, "count": n} for a, lvl, n in store.agencies()[:60]],
+        "duties": [_duty_links(d) for d in found[offset : offset + limit]],
+        "agencies": [{"agency": a, "level": lvl, "count": n} for a, lvl, n in store.agencies()[:AGENCIES_SHOWN]],
     }
+
+
+def agencies_data(store: Corpus, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Every agency with duties, most first: its duties, those with a deadline, overdue on `as_of` (today), due
+    within 30 days, and the link to its duties."""
+    today = as_of or date.today()
+    soon = date.fromordinal(today.toordinal() + 30).isoformat()
+    counts: dict[str, dict[str, int]] = {}
+    for d in store.duties():
+        c = counts.setdefault(d["agency"], {"dated": 0, "overdue": 0, "due_30_days": 0})
+        due = d.get("deadline")
+        if due:
+            c["dated"] += 1
+            c["overdue"] += due < today.isoformat()
+            c["due_30_days"] += today.isoformat() <= due <= soon
+    out = []
+    for name, level, n in store.agencies():
+        c = counts.get(name, {"dated": 0, "overdue": 0, "due_30_days": 0})
+        out.append({"agency": name, "level": level, "count": n, **c, "url": f"/duties?{urlencode({'agency': name})}"})
+    return out
 
 
 def figures_data(store: Corpus, doc_id: str, found: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:

@@ -5,11 +5,11 @@ queries: no user input is ever spliced into SQL or FTS syntax."""
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -19,6 +19,7 @@ from gongbao.model import Document, Provision, SearchFilters, document_date
 from gongbao.parse.pages import page_at, page_label
 from gongbao.search.engine import Filters, _label_path, search
 from gongbao.store import Corpus
+from gongbao.web import grammar
 
 MAX_PER_PAGE = 100  # hard cap on any page size (documents, search hits)
 MAX_QUERY_CHARS = 200  # a longer query is refused (the search itself reads only the first 200 characters)
@@ -70,7 +71,12 @@ def summary(doc: Document) -> dict[str, Any]:
         "doc_number": doc.doc_number,
         "dates": dict(doc.dates),
         "date": document_date(doc.dates),
-        "source": {"file": doc.source.file, "start_line": doc.source.start_line, "end_line": doc.source.end_line},
+        "source": {
+            "file": doc.source.file,
+            "start_line": doc.source.start_line,
+            "end_line": doc.source.end_line,
+            "url": source_url(doc.source.file, doc.source.start_line, doc.source.end_line),
+        },
         "url": document_url(doc.id),
     }
 
@@ -124,7 +130,7 @@ class DocumentView:
             "toc": self.toc,
             "provisions": [n.to_dict() for n in self.roots],
             "relations": self.relations,
-            "status": self.graph.get("status"),
+            "status": self.graph.get("status") or grammar.status_object(None),
             "references": self.graph.get("references", doc.references),
             "duties": self.graph.get("duties", []),
             "figures": self.graph.get("figures", []),
@@ -309,7 +315,8 @@ def relations_of(store: Corpus, doc_id: str) -> dict[str, list[dict[str, Any]]]:
 
 
 def provision_data(view: DocumentView, provision_id: str) -> dict[str, Any] | None:
-    node = view.by_id.get(provision_id)
+    """One provision, by its id (chp_2__art_19) or by the short id the page shows for it (art_19)."""
+    node = view.by_id.get(provision_id) or _by_alias(view, provision_id)
     if node is None:
         return None
     path, p = [], node.provision
@@ -331,12 +338,16 @@ def provision_data(view: DocumentView, provision_id: str) -> dict[str, Any] | No
     return {"document": summary(doc), "provision": data, "path": list(reversed(path))}
 
 
+def _by_alias(view: DocumentView, alias: str) -> Node | None:
+    return next((n for n in view.by_id.values() if n.alias == alias), None)
+
+
 # ---------------------------------------------------------------------------------------------- search
 
 
 @dataclass
 class SearchParams:
-    """The parameters of a search, as in the CLI (`gongbao search`), plus paging."""
+    """The parameters of a search, as in the CLI (`gongbao search`), plus paging (limit, offset)."""
 
     q: str = ""
     type: str | None = None
@@ -346,11 +357,10 @@ class SearchParams:
     laws: bool | None = None
     collapse: bool = False
     limit: int = 10
-    page: int = 1
-    offset: int | None = None  # overrides page
+    offset: int = 0
 
     def filters(self) -> Filters:
-        first, last = parse_years(self.year)
+        first, last = grammar.years_range(self.year)
         return Filters(
             doc_type=self.type or None,
             issuer=self.issuer or None,
@@ -361,7 +371,7 @@ class SearchParams:
         )
 
     def start(self) -> int:
-        return self.offset if self.offset is not None else (self.page - 1) * self.limit
+        return self.offset
 
     def active_filters(self) -> dict[str, Any]:
         values = {"type": self.type, "issuer": self.issuer, "year": self.year, "file": self.file, "laws": self.laws}
@@ -371,10 +381,8 @@ class SearchParams:
         """URL parameters of this search with some changed (None removes one); defaults are left out."""
         values: dict[str, Any] = {"q": self.q, **self.active_filters(), "collapse": self.collapse or None}
         values["limit"] = self.limit if self.limit != 10 else None
-        values["page"] = self.page if self.page != 1 else None
+        values["offset"] = self.offset or None
         values.update(changes)
-        if values.get("page") == 1:
-            values["page"] = None
         return {k: _param(v) for k, v in values.items() if v is not None and v != ""}
 
 
@@ -383,10 +391,8 @@ def _param(v: Any) -> Any:
 
 
 def parse_years(text: str | None) -> tuple[int | None, int | None]:
-    m = _YEARS.fullmatch(text or "")
-    if not m:
-        return None, None
-    return int(m.group(1)), int(m.group(2) or m.group(1))
+    """`2022` or `2021-2023` → (first, last); a reversed range raises grammar.RangeError."""
+    return grammar.years_range(text)
 
 
 def search_data(store: Corpus, params: SearchParams) -> dict[str, Any]:
@@ -403,6 +409,7 @@ def search_data(store: Corpus, params: SearchParams) -> dict[str, Any]:
         anchor = h.focus["provision_id"] if h.focus else h.provision_id
         hit["url"] = document_url(h.document_id, anchor, params.q)
         hit["source"] = {**h.source, "url": source_url(h.source["file"], h.source["start_line"], h.source["end_line"])}
+        hit["status"] = grammar.status_from_words(hit["status"], hit.pop("status_reason", None))
         hits.append(hit)
     return _search_dict(
         params,
@@ -417,13 +424,10 @@ def search_data(store: Corpus, params: SearchParams) -> dict[str, Any]:
 
 
 def _search_dict(params: SearchParams, offset: int, **parts: Any) -> dict[str, Any]:
-    total = parts["total"]
     return {
         **parts,
         "offset": offset,
         "limit": params.limit,
-        "page": offset // params.limit + 1,
-        "pages": math.ceil(total / params.limit),
         "filters": {
             **{"type": None, "issuer": None, "year": None, "file": None, "laws": None},
             **params.active_filters(),
@@ -442,49 +446,45 @@ class DocumentFilters:
 
     type: str | None = None
     issuer: str | None = None
-    year: int | None = None
+    year: str | None = None  # 2022 or 2021-2023
     file: str | None = None
     status: str | None = None  # 现行有效 …: the status today
 
     def where(self) -> SearchFilters:
-        return SearchFilters(self.type or None, self.issuer or None, self.year, self.year, self.file or None)
+        first, last = grammar.years_range(self.year)
+        return SearchFilters(self.type or None, self.issuer or None, first, last, self.file or None)
 
     def params(self) -> dict[str, Any]:
         """The filters as URL parameters (unset ones left out)."""
         return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
 
 
-def documents_data(store: Corpus, filters: DocumentFilters, page: int = 1, per_page: int = 50) -> dict[str, Any]:
+def documents_data(store: Corpus, filters: DocumentFilters, limit: int = 50, offset: int = 0) -> dict[str, Any]:
     """A page of the document list with each document's status today: five queries whatever the page size."""
-    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    limit = max(1, min(limit, MAX_PER_PAGE))
     where = filters.where()
-    start = (page - 1) * per_page
     if filters.status:  # computed for a day, not stored: among the documents the other filters keep
         statuses = store.statuses(where=where) if filters.status in STATUSES else {}
         ids = [i for i, s in statuses.items() if s is not None and s.status == filters.status]
         total = len(ids)
-        docs = store.documents(ids[start : start + per_page])
+        docs = store.documents(ids[offset : offset + limit])
     else:
         total = store.count_documents_where(where)
-        docs = store.select_documents(where, limit=per_page, offset=start)
+        docs = store.select_documents(where, limit=limit, offset=offset)
         statuses = store.statuses([d.id for d in docs]) if docs else {}
     summaries = [summary(d) for d in docs]
+    today = date.today().isoformat()
     for d in summaries:
-        s = statuses.get(d["id"])
-        d["status"] = s.status if s else None
-    return {
-        "filters": dict(filters.__dict__),
-        "total": total,
-        "page": page,
-        "per_page": per_page,
-        "pages": math.ceil(total / per_page),
-        "documents": summaries,
-    }
+        d["status"] = grammar.status_object(statuses.get(d["id"]), today)
+    return {"filters": dict(filters.__dict__), "total": total, "offset": offset, "limit": limit, "documents": summaries}
 
 
 def latest_documents(store: Corpus, n: int = 8) -> list[dict[str, Any]]:
     """The documents with the latest dates (issued, else adopted, delivered …)."""
-    return [summary(d) for d in store.latest(n)]
+    docs = store.latest(n)
+    statuses = store.statuses([d.id for d in docs]) if docs else {}
+    today = date.today().isoformat()
+    return [summary(d) | {"status": grammar.status_object(statuses.get(d.id), today)} for d in docs]
 
 
 def sources_data(store: Corpus, with_documents: bool = True) -> list[dict[str, Any]]:
@@ -551,6 +551,15 @@ def _doc_brief(d: Document) -> dict[str, Any]:
         "start_line": d.source.start_line,
         "end_line": d.source.end_line,
         "url": document_url(d.id),
+    }
+
+
+def filter_choices(store: Corpus) -> dict[str, Any]:
+    """What the document list's filters offer: the types (with counts) and the sources."""
+    stats = store.stats()
+    return {
+        "documents_by_type": [{"type": t, "count": c} for t, c in stats["documents_by_type"].items()],
+        "sources": sources_data(store, with_documents=False),
     }
 
 

@@ -61,29 +61,11 @@ FILTER_LABELS = {
     "status": "效力",
 }
 STATUS_LABELS = {"unknown": "效力未知"}
-# a CSS class per status (in force, not yet, changed, ended, unknown)
-STATUS_CLASSES = {"现行有效": "in-force", "尚未施行": "pending", "已被修改": "changed", "部分失效": "changed",
-                  "已废止": "ended", "失效": "ended", "unknown": "unknown"}  # fmt: skip
+# a CSS class per status code (grammar.STATUS_CODES: in force, not yet, changed, ended, unknown)
+STATUS_CLASSES = {"in_force": "in-force", "not_yet_in_force": "pending", "amended": "changed",
+                  "partly_repealed": "changed", "repealed": "ended", "expired": "ended", "unknown": "unknown",
+                  "none": "unknown"}  # fmt: skip
 ROLE_LABELS = {"leader": "责任领导", "lead": "牵头", "cooperate": "配合", "responsible": "负责"}
-
-
-def status_reason(st: dict[str, Any]) -> str:
-    """The reason of a status, in Chinese."""
-    since, expires = st.get("since") or "", ""
-    reason = st.get("reason", "")
-    if "validity period ended" in reason:
-        return f"有效期至 {since} 届满"
-    if "repealed" in reason:
-        return f"{since} 起被废止"
-    if "amended" in reason:
-        return f"{since} 起已被修改"
-    if reason.startswith("takes effect"):
-        return f"将于 {reason.rsplit(' ', 1)[-1]} 施行"
-    if reason.startswith("in force since"):
-        if "valid until" in reason:
-            expires = "，有效期至 " + reason.rsplit(" ", 1)[-1]
-        return f"自 {since} 起施行{expires}"
-    return "未载明施行日期"
 
 
 FACET_LABELS = {
@@ -206,7 +188,6 @@ env.globals.update(
     STATUSES=STATUSES,
     STATUS_LABELS=STATUS_LABELS,
     STATUS_CLASSES=STATUS_CLASSES,
-    STATUS_REASON=status_reason,
     ROLE_LABELS=ROLE_LABELS,
 )
 

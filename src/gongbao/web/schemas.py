@@ -8,11 +8,47 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 
+class ErrorDetail(BaseModel):
+    param: str = Field(description="The parameter at fault.")
+    message: str = Field(description="What is wrong with it, in Chinese.")
+
+
 class Error(BaseModel):
+    code: str = Field(description="Stable: invalid_range (400), not_found (404), method_not_allowed (405), "
+                      "invalid_parameter (422), internal_error (500).")  # fmt: skip
+    message: str = Field(description="What went wrong, for a person (in Chinese).")
     status: int = Field(description="The HTTP status code.")
-    error: str = Field(description="not_found, invalid_parameter, internal_error …")
-    message: str = Field(description="What went wrong, for a person.")
-    errors: list[dict[str, Any]] | None = Field(None, description="One entry per invalid parameter (422 only).")
+    details: list[ErrorDetail] = Field(description="One entry per parameter at fault (empty otherwise).")
+
+
+class ErrorAnswer(BaseModel):
+    error: Error
+
+
+class Paged(BaseModel):
+    """The paging fields every list answer has (limit/offset parameters)."""
+
+    total: int = Field(description="Items in the whole list.")
+    limit: int = Field(description="Items asked for (at most 100).")
+    offset: int = Field(description="Items skipped.")
+    next: str | None = Field(description="The URL of the next page, null on the last.")
+    previous: str | None = Field(description="The URL of the previous page, null on the first.")
+
+
+class StatusInfo(BaseModel):
+    """The same object wherever a status is shown."""
+
+    code: str = Field(description="in_force, not_yet_in_force, amended, partly_repealed, repealed, expired, unknown, "
+                      "or none (a text without force of its own).")  # fmt: skip
+    label: str = Field(description="现行有效, 尚未施行, 已被修改, 部分失效, 已废止, 失效, 效力未知, 无独立效力.")
+    reason: str = Field(description="Why, in Chinese.")
+    reason_code: str = Field(description="in_force_since, takes_effect_later, amended_by, partly_repealed_by, "
+                             "repealed_by, validity_ended, no_date_stated, no_force_of_its_own.")  # fmt: skip
+    as_of: str = Field(description="The day judged on.")
+    since: str | None = Field(description="The day the status began (known on document answers).")
+    until: str | None = Field(description="The end of a validity period.")
+    by: str | None = Field(description="The document that repealed or amended it.")
+    by_url: str | None
 
 
 class SourceRef(BaseModel):
@@ -21,6 +57,9 @@ class SourceRef(BaseModel):
     end_line: int = Field(description="Last line (inclusive).")
     url: str | None = Field(None, description="The lines in the source view.")
     sha256: str | None = None
+    page: int | None = Field(None, description="The page of a paged source (PDF) the lines start on.")
+    end_page: int | None = None
+    page_url: str | None = Field(None, description="The original PDF at that page.")
 
 
 class DocumentSummary(BaseModel):
@@ -34,16 +73,15 @@ class DocumentSummary(BaseModel):
     date: str | None = Field(description="The date a list sorts by: issued, else adopted, delivered …")
     source: SourceRef
     url: str = Field(description="The document page.")
-    status: str | None = Field(None, description="Status today (lists only): 现行有效, 已废止 … or null.")
 
 
-class DocumentList(BaseModel):
+class ListedDocument(DocumentSummary):
+    status: StatusInfo = Field(description="Status today.")
+
+
+class DocumentList(Paged):
     filters: dict[str, Any]
-    total: int
-    page: int
-    per_page: int
-    pages: int
-    documents: list[DocumentSummary]
+    documents: list[ListedDocument]
 
 
 class ProvisionNode(BaseModel):
@@ -120,24 +158,20 @@ class Citing(BaseModel):
     url: str
 
 
-class CitedBy(BaseModel):
+class CitedBy(Paged):
+    document_id: str
     cited_by: list[Citing]
-    relations: list[Relation]
+    relations: list[Relation] = Field(description="Relations other documents state about it (all of them).")
 
 
-class StatusInfo(BaseModel):
-    status: str = Field(description="尚未施行, 现行有效, 已被修改, 已废止, 部分失效 or unknown.")
-    label: str
-    as_of: str
-    reason: str
-    since: str | None = None
-    by: str | None = Field(None, description="The document that repealed or amended it.")
-    by_url: str | None = None
+class ReferenceList(Paged):
+    document_id: str
+    references: list[Reference]
 
 
 class StatusAnswer(BaseModel):
     document_id: str
-    status: StatusInfo | None
+    status: StatusInfo
 
 
 class Duty(BaseModel):
@@ -165,16 +199,25 @@ class AgencyCount(BaseModel):
     count: int
 
 
-class DutyList(BaseModel):
+class Agency(AgencyCount):
+    dated: int = Field(description="Duties with a date to meet.")
+    overdue: int = Field(description="Of those, past (before as_of, today by default).")
+    due_30_days: int = Field(description="Due within the next 30 days.")
+    url: str = Field(description="Its duties page.")
+
+
+class AgencyList(Paged):
+    agencies: list[Agency]
+
+
+class DutyList(Paged):
     agency: str
     document_id: str | None
     role: str | None
-    total: int
-    page: int
-    per_page: int
-    pages: int
+    filters: dict[str, Any] = Field(description="The question: agency, document, role, overdue, due_after, "
+                                    "due_before, no_deadline, sort, as_of.")  # fmt: skip
     duties: list[Duty]
-    agencies: list[AgencyCount]
+    agencies: list[AgencyCount] = Field(description="The agencies with most duties, to choose from.")
 
 
 class Figure(BaseModel):
@@ -192,12 +235,17 @@ class Figure(BaseModel):
     url: str
 
 
+class FigureList(Paged):
+    document_id: str
+    figures: list[Figure]
+
+
 class DocumentDetail(BaseModel):
     document: DocumentSummary
     toc: list[TocEntry]
     provisions: list[ProvisionNode] = Field(description="The provision tree, in document order.")
     relations: Relations
-    status: StatusInfo | None = Field(description="Status today; null for texts without force of their own.")
+    status: StatusInfo = Field(description="Status today (code none for texts without force of their own).")
     references: list[Reference]
     duties: list[Duty]
     figures: list[Figure]
@@ -243,20 +291,18 @@ class Hit(BaseModel):
     issuer: str | None
     date: str | None
     focus: Focus | None = Field(description="The 款 or 项 holding the best sentence, when there is one.")
+    status: StatusInfo = Field(description="Status of the hit's document today (since: null in hits).")
+    match: float | None = Field(None, description="Share of the question's weight the provision holds (0..1).")
     url: str = Field(description="The hit in its document page, search terms marked.")
 
 
-class SearchResponse(BaseModel):
+class SearchResponse(Paged):
     query: str = Field(description="The query as analysed (control characters dropped, normalised).")
     terms: list[str] = Field(description="The words searched for.")
     notes: list[str]
     total: int = Field(description="Matching provisions, all pages.")
     facets: dict[str, dict[str, int]] = Field(description="doc_type, issuer, year, file → value → count.")
     hits: list[Hit]
-    offset: int
-    limit: int
-    page: int
-    pages: int
     filters: dict[str, Any]
     collapse: bool
 
@@ -301,9 +347,14 @@ class SourceWithDocuments(SourceInfo):
     regions: list[Region] = Field(description="Line ranges that belong to no document.")
 
 
+class SourceList(Paged):
+    sources: list[SourceWithDocuments]
+
+
 class Line(BaseModel):
     n: int
     text: str
+    page: int | None = Field(None, description="The page of a paged source (PDF).")
 
 
 class LineRange(BaseModel):
@@ -331,5 +382,5 @@ class HomeStats(BaseModel):
 class Home(BaseModel):
     stats: HomeStats
     documents_by_type: list[TypeCount]
-    latest: list[DocumentSummary]
+    latest: list[ListedDocument]
     sources: list[SourceInfo]
