@@ -249,12 +249,16 @@ def longest_document(site: str) -> dict:
     return max(docs, key=lambda d: d["source"]["end_line"] - d["source"]["start_line"])
 
 
-def test_home_and_a_law_fit_a_phone(phone, site: str, console) -> None:
+def test_home_a_law_and_the_lists_fit_a_phone(phone, site: str, console) -> None:
     phone.goto("/")
     fits_the_phone(phone)
     screenshot(phone, "home-phone")
-    phone.goto(f"/documents/{document_id(site, LAW)}")
-    fits_the_phone(phone)
+    pages = {"law": f"/documents/{document_id(site, LAW)}", "documents": "/documents", "agencies": "/agencies",
+             "duties": "/duties?agency=" + quote("省生态环境厅"), "api": "/docs"}  # fmt: skip
+    for name, url in pages.items():
+        phone.goto(url)
+        fits_the_phone(phone)
+        screenshot(phone, f"{name}-phone")
     assert console == []
 
 

@@ -495,6 +495,7 @@ def search_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the hits as JSON (the contract of DESIGN.md §3).")
     ] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="Print the hits as CSV (UTF-8, a header row).")] = False,
     limit: Annotated[int, typer.Option(min=1, max=100, help="How many hits.")] = 10,
     doc_type: Annotated[str | None, typer.Option("--type", help="Only this document type (条例, 通知 …).")] = None,
     issuer: Annotated[str | None, typer.Option(help="Only documents whose issuer or title contains this.")] = None,
@@ -519,6 +520,12 @@ def search_command(
     day = _as_of(as_of)
     with _open(db) as store:
         result = search(store, query, limit=limit, filters=filters, collapse=collapse, in_force=in_force, as_of=day)
+    if as_csv:
+        from gongbao.cli.terminal import csv_rows
+        from gongbao.export.tables import HIT_FIELDS, hit_rows, to_csv
+
+        sys.stdout.write(to_csv(csv_rows(hit_rows(h.to_dict() for h in result.hits)), HIT_FIELDS))
+        return
     if as_json:
         print(json_text([h.to_dict() for h in result.hits], indent=1))
         for note in result.notes:

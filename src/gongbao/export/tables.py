@@ -1,7 +1,7 @@
-"""Rows as CSV for spreadsheets: duties, figures and search hits (pure functions to text).
+"""Rows as CSV for spreadsheets: duties, figures and search hits (pure functions to text), and as an .xlsx workbook.
 
 A cell that a spreadsheet would run as a formula (=, +, -, @ first) is written with a leading apostrophe, so that
-gazette text opened in Excel or LibreOffice is shown, never evaluated."""
+gazette text opened in Excel or LibreOffice is shown, never evaluated; in a workbook, text cells are typed as text."""
 
 from __future__ import annotations
 
@@ -43,3 +43,27 @@ def _cell(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def to_xlsx(rows: Iterable[dict[str, Any]], fields: Sequence[str], sheet: str = "gongbao") -> bytes:
+    """An .xlsx workbook (openpyxl) of one sheet: a header row, then one row per item; text is always a text cell
+    (never a formula), characters a workbook cannot hold (control characters) are dropped."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    book = Workbook(write_only=True)
+    page = book.create_sheet(sheet)
+    page.append(list(fields))
+    for row in rows:
+        cells = []
+        for name in fields:
+            value = row.get(name)
+            cell = WriteOnlyCell(page, value=ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value)
+            if isinstance(value, str):
+                cell.data_type = "s"
+            cells.append(cell)
+        page.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,16 +1,19 @@
 """The HTTP API and the web pages, one FastAPI application over a read-only store.
 
-  /api/...            JSON: documents (filters, pages), one document (provision tree, relations), one provision,
-                      search (the CLI's parameters and hit shape, plus pages and facets), stats, sources
-  /, /search, /documents, /documents/{id}, /source/{file}
-                      server-rendered HTML (Jinja2, works without JavaScript); each has a JSON twin at the same
-                      URL plus `.json` that returns what the page shows
-  /docs, /openapi.json the API described
+One handler per resource (search, documents, a document, a provision, duties, agencies, a source), registered on
+its page (HTML for a browser, JSON for a client that sends Accept: application/json), its /api/... URL (always
+JSON) and the page's older `.json` twin; parameters are declared once, as dependencies.  Every JSON answer follows
+the one grammar of `grammar.py` (paging by limit/offset with next/previous links, every field present, one status
+object, one error shape with stable codes and Chinese messages).
 
-Every response carries a restrictive Content-Security-Policy and friends; one log line per request.  Errors are
-JSON (for /api and .json URLs) or an HTML page, with the right status: unknown id 404, bad parameter 422.
-Connections: a pool of read-only `Corpus` handles (SQLite or PostgreSQL), one per worker thread at a time, so each
-handle's search cache is reused across requests."""
+  /, /search, /documents, /documents/{id}, /duties, /agencies, /source/{file}   pages (Jinja2, no JavaScript needed)
+  /api/...                                                                     the same resources as JSON
+  /search.csv, /duties.csv, /documents/{id}/export, /feeds/...                 spreadsheets, downloads, feeds
+  /docs, /openapi.json                                                         the API described
+
+Every response carries a restrictive Content-Security-Policy and friends; one log line per request; CORS only for
+the origins configured (`gongbao serve --cors`).  Connections: a pool of read-only `Corpus` handles (SQLite or
+PostgreSQL), one per worker thread at a time, so each handle's search cache is reused across requests."""
 
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from gongbao.export.tables import DUTY_FIELDS, HIT_FIELDS, hit_rows, to_csv, to_xlsx
 from gongbao.ingest import default_db_path, open_store
 from gongbao.link.duties import ROLES
 from gongbao.link.status import STATUSES
@@ -404,6 +408,49 @@ def _paging(default: int) -> Callable[..., Paging]:
 DocFilters = Annotated[DocumentFilters, Depends(document_filters)]
 HitPaging = Annotated[Paging, Depends(_paging(10))]
 ListPaging = Annotated[Paging, Depends(_paging(50))]
+
+
+def search_params(
+    paging: HitPaging,
+    q: QueryQ = "",
+    doc_type: TypeQ = None,
+    issuer: IssuerQ = None,
+    year: YearsQ = None,
+    file: FileQ = None,
+    laws: LawsQ = None,
+    collapse: CollapseQ = False,
+) -> SearchParams:
+    """The parameters of a search (the API, the page, its CSV) in one place; a reversed year range is refused."""
+    grammar.years_range(year)
+    return SearchParams(q, doc_type, issuer, year, file, laws, collapse, paging.limit, paging.offset)
+
+
+def duty_question(
+    agency: AgencyQ = None,
+    document: DocumentQ = None,
+    role: RoleQ = None,
+    overdue: OverdueQ = False,
+    due_after: DueAfterQ = None,
+    due_before: DueBeforeQ = None,
+    no_deadline: NoDeadlineQ = False,
+    sort: SortQ = "document",
+    as_of: AsOfQ = None,
+) -> graph.DutyQuestion:
+    """What a duties list is asked (the API, the page, its CSV) in one place; a reversed window is refused."""
+    if due_after and due_before and due_before < due_after:
+        raise grammar.RangeError("due_before", f"期限范围颠倒了：due_after {due_after} 晚于 due_before {due_before}")
+    return graph.DutyQuestion(agency, document, role, overdue, due_after, due_before, no_deadline, sort, as_of)
+
+
+SearchQ = Annotated[SearchParams, Depends(search_params)]
+DutyAsk = Annotated[graph.DutyQuestion, Depends(duty_question)]
+_CSV: dict[int | str, dict[str, Any]] = {
+    200: {"description": "CSV, UTF-8 with a header row", "content": {"text/csv": {}}},
+    400: {"description": "A reversed range", "content": {"text/html": {}, "application/json": {}}},
+    422: {"description": "Invalid parameter", "content": {"text/html": {}, "application/json": {}}},
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_XLSX = {**_CSV, 200: {"description": "An Excel workbook", "content": {XLSX: {}}}}
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": schemas.ErrorAnswer, "description": "A reversed range (invalid_range)"},
     404: {"model": schemas.ErrorAnswer, "description": "Not found (not_found)"},
@@ -553,6 +600,12 @@ class _Routes:
         return register
 
 
+def _csv(text: str, name: str) -> Response:
+    """A CSV download (UTF-8 with a byte-order mark, so that a spreadsheet reads the Chinese right)."""
+    headers = {"content-disposition": f'attachment; filename="{name}"'}
+    return Response("\ufeff" + text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
 def _html_or_json(model: str) -> dict[int | str, dict[str, Any]]:
     """The answers of a page: HTML, or the JSON of `model` when the client asks for it (and errors so too)."""
     json_ok = {"application/json": {"schema": {"$ref": f"#/components/schemas/{model}"}}}
@@ -579,22 +632,16 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
 
     @routes.on("/api/search", "/search", schemas.SearchResponse,
                "Search provisions (the parameters and hits of `gongbao search`, with facets)")  # fmt: skip
-    async def search(
-        request: Request,
-        paging: HitPaging,
-        q: QueryQ = "",
-        doc_type: TypeQ = None,
-        issuer: IssuerQ = None,
-        year: YearsQ = None,
-        file: FileQ = None,
-        laws: LawsQ = None,
-        collapse: CollapseQ = False,
-    ) -> Response:
-        grammar.years_range(year)
-        params = SearchParams(q, doc_type, issuer, year, file, laws, collapse, paging.limit, paging.offset)
+    async def search(request: Request, params: SearchQ) -> Response:
         if _wants_json(request):
             return await _search_json(pool, params, request.url.path)
         return await run_in_threadpool(_search_page, pool, params, request)
+
+    @app.get("/search.csv", tags=routes.PAGES, response_class=Response, responses=_CSV,
+             summary="The search results as CSV (a spreadsheet), the same parameters")  # fmt: skip
+    def search_csv(params: SearchQ) -> Response:
+        data = _search_data(pool, params, "/search.csv")
+        return _csv(to_csv(hit_rows(data["hits"]), HIT_FIELDS), "search.csv")
 
     @routes.on("/api/documents", "/documents", schemas.DocumentList, "Documents, filtered, a page at a time")
     def documents(request: Request, filters: DocFilters, paging: ListPaging) -> Response:
@@ -683,23 +730,7 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
 
     @routes.on("/api/duties", "/duties", schemas.DutyList,
                "Who must do what by when: duties of an agency or official and/or of a document")  # fmt: skip
-    def duties(
-        request: Request,
-        paging: ListPaging,
-        agency: AgencyQ = None,
-        document: DocumentQ = None,
-        role: RoleQ = None,
-        overdue: OverdueQ = False,
-        due_after: DueAfterQ = None,
-        due_before: DueBeforeQ = None,
-        no_deadline: NoDeadlineQ = False,
-        sort: SortQ = "document",
-        as_of: AsOfQ = None,
-    ) -> Response:
-        if due_after and due_before and due_before < due_after:
-            message = f"期限范围颠倒了：due_after {due_after} 晚于 due_before {due_before}"
-            raise grammar.RangeError("due_before", message)
-        ask = graph.DutyQuestion(agency, document, role, overdue, due_after, due_before, no_deadline, sort, as_of)
+    def duties(request: Request, paging: ListPaging, ask: DutyAsk) -> Response:
         with pool.store() as store:
             data = graph.duties_data(store, ask, paging.limit, paging.offset)
         _paged(request, data, ask.params(), paging)
@@ -710,17 +741,37 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
             data=data,
             json_url=_twin(request),
             q="",
+            csv_url=render.url("/duties.csv", ask.params()),
             **_pager(data, lambda n: render.url("/duties", ask.params() | _offset(n, paging, 50))),
         )
         return HTMLResponse(html)
 
-    @app.get("/api/agencies", tags=routes.API, response_model=schemas.AgencyList, responses=ERRORS,
-             summary="The agencies with duties, most duties first, each with its counts")  # fmt: skip
+    @app.get("/duties.csv", tags=routes.PAGES, response_class=Response, responses=_CSV,
+             summary="The duties asked for as CSV (a spreadsheet), all of them, the same parameters")  # fmt: skip
+    def duties_csv(ask: DutyAsk) -> Response:
+        with pool.store() as store:
+            data = graph.duties_data(store, ask, limit=None)
+        return _csv(to_csv(data["duties"], DUTY_FIELDS), "duties.csv")
+
+    @app.get("/duties.xlsx", tags=routes.PAGES, response_class=Response, responses=_XLSX,
+             summary="The duties asked for as an Excel workbook (.xlsx), all of them, the same parameters")  # fmt: skip
+    def duties_xlsx(ask: DutyAsk) -> Response:
+        with pool.store() as store:
+            data = graph.duties_data(store, ask, limit=None)
+        headers = {"content-disposition": 'attachment; filename="duties.xlsx"'}
+        return Response(to_xlsx(data["duties"], DUTY_FIELDS, "职责"), media_type=XLSX, headers=headers)
+
+    @routes.on("/api/agencies", "/agencies", schemas.AgencyList,
+               "The agencies with duties, most first, each with its counts (overdue, due within 30 days)")  # fmt: skip
     def agencies(request: Request, paging: ListPaging, as_of: AsOfQ = None) -> Response:
         with pool.store() as store:
             found = graph.agencies_data(store, as_of)
-        data = {"agencies": _page_of(found, paging), "total": len(found)}
-        return _json(schemas.AgencyList, _paged(request, data, {}, paging))
+        data = _paged(request, {"agencies": _page_of(found, paging), "total": len(found)}, {}, paging)
+        if _wants_json(request):
+            return _json(schemas.AgencyList, data)
+        link = lambda n: render.url("/agencies", _offset(n, paging, 50))  # noqa: E731
+        html = render.render("agencies.html", data=data, json_url=_twin(request), q="", **_pager(data, link))
+        return HTMLResponse(html)
 
     @app.get("/api/stats", tags=routes.API, response_model=schemas.Stats, summary="Counts of the corpus")
     def stats() -> Response:

@@ -4,7 +4,7 @@ data, like `pages`; the API returns these dictionaries and the templates render 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -83,12 +83,13 @@ class DutyQuestion:
         return Tracking(today, self.overdue, last, self.no_deadline, self.sort == "deadline")
 
 
-def duties_data(store: Corpus, ask: DutyQuestion, limit: int = 50, offset: int = 0) -> dict[str, Any]:
-    """Duties answering `ask`, a page at a time, with the agencies to choose from."""
+def duties_data(store: Corpus, ask: DutyQuestion, limit: int | None = 50, offset: int = 0) -> dict[str, Any]:
+    """Duties answering `ask`, a page at a time (all of them: limit None), with the agencies to choose from."""
     found = store.duties(document_id=ask.document, agency=ask.agency or None, role=ask.role or None)
     if ask.agency and not found:  # a part of a name: 生态环境 finds 山西省生态环境厅
         everyone = store.duties(document_id=ask.document, role=ask.role or None)
         found = [d for d in everyone if agency_matches(d, ask.agency)]
+    counts = _counts(found, ask.as_of)
     found = track(found, ask.tracking())
     if ask.due_after:
         first = ask.due_after.isoformat()
@@ -98,29 +99,35 @@ def duties_data(store: Corpus, ask: DutyQuestion, limit: int = 50, offset: int =
         "document_id": ask.document,
         "role": ask.role,
         "filters": {k: v.isoformat() if isinstance(v, date) else v for k, v in ask.__dict__.items()},
+        "counts": counts,
         "total": len(found),
-        "duties": [_duty_links(d) for d in found[offset : offset + limit]],
+        "duties": [_duty_links(d) for d in found[offset : None if limit is None else offset + limit]],
         "agencies": [{"agency": a, "level": lvl, "count": n} for a, lvl, n in store.agencies()[:AGENCIES_SHOWN]],
     }
 
 
-def agencies_data(store: Corpus, as_of: date | None = None) -> list[dict[str, Any]]:
-    """Every agency with duties, most first: its duties, those with a deadline, overdue on `as_of` (today), due
-    within 30 days, and the link to its duties."""
+def _counts(duties: list[dict[str, Any]], as_of: date | None) -> dict[str, int]:
+    """How many duties, with a deadline, overdue on `as_of` (today), due within the next 30 days."""
     today = as_of or date.today()
-    soon = date.fromordinal(today.toordinal() + 30).isoformat()
-    counts: dict[str, dict[str, int]] = {}
+    first, soon = today.isoformat(), (today + timedelta(days=30)).isoformat()
+    dated = [d["deadline"] for d in duties if d.get("deadline")]
+    return {
+        "count": len(duties),
+        "dated": len(dated),
+        "overdue": sum(due < first for due in dated),
+        "due_30_days": sum(first <= due <= soon for due in dated),
+    }
+
+
+def agencies_data(store: Corpus, as_of: date | None = None) -> list[dict[str, Any]]:
+    """Every agency with duties, most first, with its counts (`_counts`) and the link to its duties."""
+    by_agency: dict[str, list[dict[str, Any]]] = {}
     for d in store.duties():
-        c = counts.setdefault(d["agency"], {"dated": 0, "overdue": 0, "due_30_days": 0})
-        due = d.get("deadline")
-        if due:
-            c["dated"] += 1
-            c["overdue"] += due < today.isoformat()
-            c["due_30_days"] += today.isoformat() <= due <= soon
+        by_agency.setdefault(d["agency"], []).append(d)
     out = []
     for name, level, n in store.agencies():
-        c = counts.get(name, {"dated": 0, "overdue": 0, "due_30_days": 0})
-        out.append({"agency": name, "level": level, "count": n, **c, "url": f"/duties?{urlencode({'agency': name})}"})
+        counts = _counts(by_agency.get(name, []), as_of) | {"count": n}
+        out.append({"agency": name, "level": level, **counts, "url": "/duties?" + urlencode({"agency": name})})
     return out
 
 

@@ -24,7 +24,7 @@ from gongbao.link.status import STATUSES
 from gongbao.search.engine import analyze
 from gongbao.web.pages import DocumentView, Node, source_url
 
-ASSET_VERSION = "3"
+ASSET_VERSION = "4"
 DATE_LABELS = {
     "adopted": "通过",
     "issued": "印发",

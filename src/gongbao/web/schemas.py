@@ -210,12 +210,20 @@ class AgencyList(Paged):
     agencies: list[Agency]
 
 
+class DutyCounts(BaseModel):
+    count: int = Field(description="Duties of the agency, document and role asked (before the tracking filters).")
+    dated: int = Field(description="Of those, with a date to meet.")
+    overdue: int = Field(description="Past their date on as_of (today by default).")
+    due_30_days: int = Field(description="Due within the next 30 days.")
+
+
 class DutyList(Paged):
     agency: str
     document_id: str | None
     role: str | None
     filters: dict[str, Any] = Field(description="The question: agency, document, role, overdue, due_after, "
                                     "due_before, no_deadline, sort, as_of.")  # fmt: skip
+    counts: DutyCounts
     duties: list[Duty]
     agencies: list[AgencyCount] = Field(description="The agencies with most duties, to choose from.")
 
