@@ -115,8 +115,9 @@ def ingest_paths(
     max_bytes: int = DEFAULT_MAX_BYTES,
     jobs: int = 1,
 ) -> BatchReport:
-    """Ingest files one by one, or parsed by `jobs` processes while this one writes (parsing needs no storage);
-    each file that cannot be read or parsed is reported and the others go on."""
+    """Ingest files one by one, or parsed by `jobs` processes while this one writes (parsing needs no storage) —
+    or, on a database that takes several writers at once (a server's), parsed and written by each of those
+    processes; each file that cannot be read or parsed is reported and the others go on."""
     report = BatchReport()
     todo = list(paths)
     parsed = _parsed_in_parallel(store, todo, jobs, max_bytes) if jobs > 1 else ((p, None) for p in todo)
@@ -134,32 +135,60 @@ def ingest_paths(
         except ReadError as e:
             report.fail(path, e.reason)
         except Exception as e:  # (parsing never raises; a storage bug on one file must not lose the batch)
-            if why := describe_database_error(e):  # … but when the database fails, every next file would too
+            why = e.database if isinstance(e, _NotStored) else describe_database_error(e)
+            if why:  # … but when the database fails, every next file would too
                 report.fail(path, f"not stored: {why}")
                 report.stopped, report.not_attempted = why, len(todo) - n - 1
                 break
-            report.fail(path, f"internal error while storing ({type(e).__name__}: {e})")
+            report.fail(
+                path, str(e) if isinstance(e, _NotStored) else f"internal error while storing ({type(e).__name__}: {e})"
+            )
         if progress:
             progress(path, result)
     return report
 
 
-# What a parsing process hands to the writer: ('issue', ParsedIssue) | ('unchanged', key) | ('error', reason).
-# An error travels as its reason (exceptions with their own constructor do not survive pickling).
+# What a parsing process hands to the writer: ('issue', ParsedIssue) | ('unchanged', key) | ('error', reason), or
+# when it wrote the file itself: ('stored', (IngestResult, the reader's warnings)) | ('unstored', (reason, database
+# failure or None)).  An error travels as its reason (exceptions with their own constructor do not survive pickling).
 _Outcome = tuple[str, Any]
 
 
-def _parse_job(path: Path, key: str, known: tuple[str, str] | None, max_bytes: int) -> _Outcome:
-    """In a parsing process: read and parse one file under its key (no storage); a stored version is not parsed."""
+class _NotStored(Exception):
+    """A parsing process could not store its file: `database` says why when the database itself failed."""
+
+    def __init__(self, reason: str, database: str | None):
+        super().__init__(reason)
+        self.database = database
+
+
+def _parse_job(
+    path: Path, key: str, known: tuple[str, str] | None, max_bytes: int, writer: str | None = None
+) -> _Outcome:
+    """In a parsing process: read and parse one file under its key; a stored version is not parsed.  With a
+    `writer` address (a database that takes several writers), the file is stored from here too."""
     try:
         source = replace(read_source(path, max_bytes), file=key)
         if (source.sha256, source.encoding) == known:
             return ("unchanged", key)
-        return ("issue", parse_source(source))
+        issue = parse_source(source)
     except ReadError as e:
         return ("error", e.reason)
     except Exception as e:  # a parser bug on one file must not lose the rest of the batch
         return ("error", f"internal error while parsing ({type(e).__name__}: {e})")
+    return ("issue", issue) if writer is None else _write_job(writer, issue)
+
+
+def _write_job(writer: str, issue: Any) -> _Outcome:
+    """Store one parsed file from a parsing process: on a server the write (index rows, the server's own work) is
+    most of an ingest, and several writers share it out over the cores where one writer would be the bottleneck."""
+    try:
+        with open_corpus(writer) as store:  # (a server backend keeps one connection pool per process)
+            return ("stored", (store.ingest(issue), issue.source.warnings))
+    except Exception as e:
+        why = describe_database_error(e)
+        reason = f"not stored: {why}" if why else f"internal error while storing ({type(e).__name__}: {e})"
+        return ("unstored", (reason, why))
 
 
 def _store_parsed(store: Corpus, path: Path, outcome: _Outcome, warnings: list[str]) -> IngestResult:
@@ -168,6 +197,12 @@ def _store_parsed(store: Corpus, path: Path, outcome: _Outcome, warnings: list[s
         raise ReadError(path, value)
     if kind == "unchanged":
         return store.unchanged(value)
+    if kind == "unstored":
+        raise _NotStored(*value)
+    if kind == "stored":
+        result, read_warnings = value
+        warnings += [f"{path}: {w}" for w in read_warnings]
+        return result
     warnings += [f"{path}: {w}" for w in value.source.warnings]
     return store.ingest(value)
 
@@ -177,6 +212,7 @@ def _parsed_in_parallel(store: Corpus, paths: list[Path], jobs: int, max_bytes: 
     the writer, so memory stays bounded on a large batch.  Each file's key is chosen here, before it is parsed
     (its document ids depend on it), counting the files of the batch already handed out."""
     handed: list[tuple[str, str, str]] = []  # (key, path, sha256) of this batch, not all stored yet
+    writer = store.writer_address()
 
     def submit(pool: ProcessPoolExecutor, path: Path) -> Future[_Outcome]:
         try:
@@ -188,7 +224,7 @@ def _parsed_in_parallel(store: Corpus, paths: list[Path], jobs: int, max_bytes: 
         where = str(path.resolve())  # (the path a reader records)
         key = source_key(store, path.name, where, sha, handed)
         handed.append((key, where, sha))
-        return pool.submit(_parse_job, path, key, store.source_identity(key), max_bytes)
+        return pool.submit(_parse_job, path, key, store.source_identity(key), max_bytes, writer)
 
     context = multiprocessing.get_context("spawn")  # (no fork of a process that holds database connections)
     with ProcessPoolExecutor(jobs, mp_context=context) as pool:

@@ -163,6 +163,11 @@ class Corpus(ABC):
             (s["file"], None, s["sha256"]) for s in self.sources() if s["file"] == name or s["file"].endswith(suffix)
         ]
 
+    def writer_address(self) -> str | None:
+        """An address by which other processes may write into this knowledge base at the same time as this one
+        (`ingest --jobs N` then stores each file from the process that parsed it), or None: one process writes."""
+        return None
+
     @abstractmethod
     def unchanged(self, file: str) -> IngestResult:
         """The counts of a file already stored in this exact version."""

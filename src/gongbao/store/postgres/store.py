@@ -228,6 +228,10 @@ class PostgresCorpus(Corpus):
         row = self._one("SELECT sha256, encoding FROM sources WHERE file = %s", (file,))
         return (row[0], row[1]) if row else None
 
+    def writer_address(self) -> str:
+        """The server takes several writers: files of one batch are stored by the processes that parse them."""
+        return self.url
+
     def unchanged(self, file: str) -> IngestResult:
         docs, laws, articles = self._one(  # type: ignore[misc]
             "SELECT count(*), count(*) FILTER (WHERE has_articles), (SELECT count(*) FROM provisions p "
