@@ -381,3 +381,28 @@ def test_a_law_printed_as_one_book_title_is_a_document_after_its_schedule_label(
         ("山西省城乡规划条例", "条例"),
     ]
     assert issue.documents[1].source.start_line == line_of(text, "附表", exact=True)
+
+
+def test_a_saved_pages_heading_repeated_by_the_notice_is_not_a_document(parse_text) -> None:
+    text = gazette(
+        """
+# 山西省城市绿化管理办法
+**发布日期**: 2024年1月
+**发布机构**:
+**来源**: https://www.shanxi.gov.cn/zfxxgk/content_1.htm
+山西省人民政府关于印发
+山西省城市绿化管理办法的通知
+晋政发〔2024〕1号
+各市人民政府：
+　　现将《山西省城市绿化管理办法》印发给你们，请认真贯彻执行。
+山西省城市绿化管理办法
+第一条　为了加强城市绿化，制定本办法。
+第二条　本办法自2024年3月1日起施行。
+"""
+    )
+    issue = parse_text(text)
+    [notice] = issue.documents
+    assert notice.title == "山西省人民政府关于印发山西省城市绿化管理办法的通知"
+    assert notice.inner_title == "山西省城市绿化管理办法"
+    assert notice.source.start_line == line_of(text, "山西省人民政府关于印发")
+    assert [r.kind for r in issue.regions if r.start_line == 1] == ["front"]

@@ -185,8 +185,20 @@ def _title_blocks(text: list[CleanLine], wrap_width: int, page_top: list[int]) -
         floor = k + 1
         if blocks and _repeated_title(blocks[-1], tb, text):
             continue
+        if blocks and _heading_of_notice(blocks[-1], tb, text):
+            blocks.pop()  # a saved page's heading: the notice that follows prints it again as what it issues
         blocks.append(tb)
     return blocks
+
+
+def _heading_of_notice(prev: _TitleBlock, tb: _TitleBlock, text: list[CleanLine]) -> bool:
+    """A web page (or a cover) headed by the title of the text a 印发 notice issues, then, with no sentence
+    between (the page's date and source lines), the notice itself: the heading is not a document of its own."""
+    obj = promulgated_title(tb.title)
+    if obj is None or _core(obj) != _core(prev.title):
+        return False
+    between = text[prev.end + 1 : tb.start]
+    return all(ln.text.rstrip()[-1:] not in "。；;！!？?" for ln in between)  # (发布机构: is a field, not a sentence)
 
 
 def _repeated_title(prev: _TitleBlock, tb: _TitleBlock, text: list[CleanLine]) -> bool:
@@ -278,6 +290,9 @@ def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
         ):
             start -= 1  # 代表法〉办法》的说明 / 《…基本法 / 附件一 / …修正案》的决定: the title began above
             continue
+        if _annex_of_named_law(text, start, floor):
+            start -= 2  # 中华人民共和国香港特别行政区基本法 / 附件二 / …修正案: the annex of a law, named in full
+            continue
         if not _title_line(prev_line) or len(prev) < 5:
             break
         if about > 0 and _PLACE.match(head) and _balanced(join_lines(ln.text for ln in text[start : k + 1])):
@@ -288,6 +303,14 @@ def _title_start(text: list[CleanLine], k: int, floor: int) -> int:
             break  # the line is a complete issuer name already
         start -= 1
     return start
+
+
+def _annex_of_named_law(text: list[CleanLine], start: int, floor: int) -> bool:
+    """The line above `start` is an annex label under a line naming a law: the title names that law's annex."""
+    if start - 2 < floor or not _ANNEX_LABEL.match(_squeeze_ws(text[start - 1].text)):
+        return False
+    above = text[start - 2]
+    return _title_line(above) and title_type(above.text) in NORMATIVE_TYPES and not ends_sentence(above.text)
 
 
 _PLACE = re.compile(
