@@ -20,7 +20,8 @@ from importlib.metadata import version
 from typing import Any
 
 _PACKAGE = "rapidocr_onnxruntime"
-_SCALE = 2.0  # pixels per PDF point: a 10.5 pt character becomes ~21 px, what the recogniser reads best
+_SCALE = 1.5  # pixels per PDF point: a 10.5 pt character becomes ~16 px.  Measured on the pages of a real scanned
+# gazette (国务院公报 1989): at 2.0 the detector skips whole lines (21-25 lines a page), at 1.5 it finds them (24-28)
 
 
 def available() -> bool:

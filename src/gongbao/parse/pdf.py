@@ -36,7 +36,7 @@ import pypdfium2.raw as pdfium_c
 from gongbao.model import SourceText
 from gongbao.parse import ocr
 
-LAYOUT_VERSION = 2  # bump when the reading of a page changes: stored PDFs are then extracted again
+LAYOUT_VERSION = 3  # bump when the reading of a page changes: stored PDFs are then extracted again
 EXTRACTOR = f"pypdfium2 {pdfium.version.PYPDFIUM_INFO}; layout {LAYOUT_VERSION}"
 
 _SPACE_GAP = 0.18  # gaps (in font sizes) above which a space is kept between two glyphs
