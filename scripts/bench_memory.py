@@ -15,6 +15,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -85,7 +86,7 @@ def ingest_peak(label: str, files: list[Path], db: Path) -> dict:
 
 def _run_measured(command: list[str]) -> tuple[int, float, str]:
     """Run a command to its end: (exit status, its own peak RSS in MB, the end of its stderr)."""
-    with open(os.devnull, "wb") as out, subprocess.TemporaryFile() as err:
+    with open(os.devnull, "wb") as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(command, stdout=out, stderr=err)
         _pid, status, usage = os.wait4(proc.pid, 0)  # the rusage of this child alone
         proc.returncode = os.waitstatus_to_exitcode(status)
