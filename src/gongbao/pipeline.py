@@ -162,7 +162,7 @@ def _first(doc: Document, span: DocumentSpan, file_warnings: list[ParseWarning])
         doc.doc_type = None  # no title was recognised: its type is not known either
 
 
-# lines of a large file cleaned and split at a time (~10 MB of gazette text; its memory is some 10 times that)
+# lines of a large file cleaned and split at a time (some 5 MB of gazette text)
 PIECE_LINES = 200_000
 
 

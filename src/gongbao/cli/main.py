@@ -105,7 +105,7 @@ def ingest(
     db: DbOption = None,
     strict: Annotated[bool, typer.Option(hidden=True, help="(the default now: kept for old scripts)")] = False,
     max_size: Annotated[
-        float, typer.Option("--max-size", min=0.001, help="Largest file to read, in MB (memory is about 15x this).")
+        float, typer.Option("--max-size", min=0.001, help="Largest file to read, in MB.")
     ] = DEFAULT_MAX_BYTES / 1e6,
     wait: Annotated[
         float | None,

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-DEFAULT_MAX_BYTES = 100_000_000  # per file; ingest's memory is about 15 times the file (README: Limits)
+DEFAULT_MAX_BYTES = 100_000_000  # per file (a text file over 16 MB is read in pieces: README, Known limits)
 
 
 class NotReadable(Exception):
