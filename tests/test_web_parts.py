@@ -95,3 +95,16 @@ def test_an_ordinary_law_is_one_page(client: TestClient) -> None:
     html = client.get(f"/documents/{law['id']}").text
     assert "part=2" not in html and "分部分" not in html
     assert client.get(f"/documents/{law['id']}", params={"part": 2}).status_code == 404
+
+
+def test_the_whole_of_a_long_document_is_one_link_away_to_print(client: TestClient) -> None:
+    doc = longest(client)
+    first = client.get(f"/documents/{doc['id']}").text
+    assert f'href="/documents/{doc["id"]}?whole=true"' in first
+    whole = client.get(f"/documents/{doc['id']}", params={"whole": "true"}).text
+    provisions = {p["id"] for p in flat(client.get(f"/api/documents/{doc['id']}").json()["provisions"])}
+    assert body_ids(whole) >= provisions
+    assert 'rel="next"' not in whole
+    contents = re.findall(r'<li class="lvl\d[^"]*"><a href="([^"]+)"', whole)
+    assert contents and all(href.startswith("#") for href in contents), "the contents jump within the page"
+    assert '<footer class="doc-cite">' in whole  # the citation block prints with it

@@ -128,3 +128,15 @@ def test_the_cli_prints_search_results_as_csv(samples_db: Path | str) -> None:
     assert [(int(r["rank"]), r["citation"], r["file"]) for r in table] == [
         (n, h["citation"], h["source"]["file"]) for n, h in enumerate(as_json, 1)
     ]
+
+
+def test_an_agency_has_a_feed_of_the_documents_that_give_it_duties(client: TestClient) -> None:
+    import feedparser
+
+    duties = client.get("/api/duties", params={"agency": AGENCY, "limit": 100}).json()["duties"]
+    feed = feedparser.parse(client.get("/feeds/duties.atom", params={"agency": AGENCY}).content)
+    assert not feed.bozo, feed.bozo_exception
+    assert AGENCY in feed.feed.title
+    linked = {e.link.rsplit("/", 1)[1] for e in feed.entries}
+    assert linked == {d["document_id"] for d in duties}
+    assert 'href="/feeds/duties.atom?agency=' in client.get("/duties", params={"agency": AGENCY}).text

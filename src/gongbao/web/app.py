@@ -337,6 +337,7 @@ ProvisionId = Annotated[str, PathParam(max_length=200, description="Provision id
 FileName = Annotated[str, PathParam(max_length=200, description="Name of an ingested source file.")]
 StartQ = Annotated[int | None, Query(ge=1, le=10_000_000, description="First line of the part of the file shown.")]
 PartQ = Annotated[int | None, Query(ge=1, le=10_000, description="Part of a long document shown, from 1.")]
+WholeQ = Annotated[bool, Query(description="All of a long document on one page (to print or search in it).")]
 AtQ = Annotated[str | None, Query(max_length=200, description="Show the part that holds this provision (id).")]
 LinesQ = Annotated[str | None, Query(pattern=r"^\d{1,7}(-\d{1,7})?$", description="Lines to mark: 120 or 120-130.")]
 
@@ -665,12 +666,19 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
 
     @routes.on("/api/documents/{doc_id}", "/documents/{doc_id}", schemas.DocumentDetail,
                "A document: metadata, contents, provisions as a tree, relations, status, duties, figures")  # fmt: skip
-    def document(request: Request, doc_id: DocId, q: HighlightQ = None, part: PartQ = None, at: AtQ = None) -> Response:
+    def document(
+        request: Request,
+        doc_id: DocId,
+        q: HighlightQ = None,
+        part: PartQ = None,
+        at: AtQ = None,
+        whole: WholeQ = False,
+    ) -> Response:
         with pool.store() as store:
             view = _load_view(store, doc_id)
         if _wants_json(request):
             return _json(schemas.DocumentDetail, view.to_dict())
-        return HTMLResponse(_document_page(view, doc_id, q, part, at))
+        return HTMLResponse(_document_page(view, doc_id, q, 0 if whole else part, at))
 
     @routes.on("/api/documents/{doc_id}/provisions/{provision_id}", "/documents/{doc_id}/provisions/{provision_id}",
                schemas.ProvisionDetail, "One provision (its id or the short id the page shows, e.g. art_19) with "
@@ -890,9 +898,10 @@ def _pager(data: dict[str, Any], link: Callable[[int], str]) -> dict[str, Any]:
 
 
 def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: int | None, at: str | None) -> str:
+    """The page of a document: one part of a long one (part 0: all of it on one page, to print)."""
     count = max(1, len(view.parts))
     # the part asked for, else the one holding the provision linked to, else the first one the query marks
-    shown = part or (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
+    shown = part if part is not None else (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
     if shown > count:
         raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
     return render.render(
@@ -902,6 +911,7 @@ def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: i
         part=shown,
         parts=count,
         part_link=lambda n: _part_url(doc_id, q, n),
+        whole_url=render.url(pages.document_url(doc_id), {k: v for k, v in (("q", q), ("whole", "true")) if v}),
         toc_href=lambda anchor: _toc_href(view, doc_id, q, shown, anchor),
         q=q or "",
         plain_url=pages.document_url(doc_id),
@@ -916,9 +926,9 @@ def _part_url(doc_id: str, q: str | None, part: int) -> str:
 
 
 def _toc_href(view: pages.DocumentView, doc_id: str, q: str | None, shown: int, anchor: str) -> str:
-    """A link of the contents: on this page, or to the part of the document that holds the anchor."""
+    """A link of the contents: on this page (all of the text, for part 0), or to the part that holds it."""
     where = view.part_for(anchor)
-    return f"#{anchor}" if where == shown else f"{_part_url(doc_id, q, where)}#{anchor}"
+    return f"#{anchor}" if where == shown or shown == 0 else f"{_part_url(doc_id, q, where)}#{anchor}"
 
 
 def _twin(request: Request) -> str:

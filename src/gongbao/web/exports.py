@@ -1,11 +1,13 @@
 """Downloads and feeds: a document as Akoma Ntoso, Word, Markdown or text (/documents/{id}/export?format=…), and
-Atom feeds of the newest documents, of a query, an issuer or a type (/feeds/documents.atom?q=生态环境&issuer=山西).
+Atom feeds of the newest documents, of a query, an issuer or a type (/feeds/documents.atom?q=生态环境&issuer=山西),
+and of the documents that give an agency duties (/feeds/duties.atom?agency=省生态环境厅).
 Registered on the app by create_app; the formats themselves are gongbao.export's."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, HTTPException, Query, Request
 from fastapi import Path as PathParam
@@ -27,7 +29,7 @@ DocId = Annotated[str, PathParam(max_length=64, description="Document id, e.g. 2
 
 
 def add_export_routes(app: FastAPI, pool: Any) -> None:
-    tags = ["exports"]
+    tags: list[str | Enum] = ["exports"]
 
     @app.get(
         "/documents/{doc_id}/export",
@@ -66,6 +68,33 @@ def add_export_routes(app: FastAPI, pool: Any) -> None:
         named = "，".join(x for x in (q, issuer, type, str(year) if year else None) if x)
         info = FeedInfo(f"gongbao：{named or '最新文件'}", str(request.url), f"{base}/documents")
         body = to_atom(docs, info, lambda d: f"{base}/documents/{d.id}",
+                       lambda d: legal_level(d.issuer, d.doc_type, d.title, d.inner_title))  # fmt: skip
+        return Response(body, media_type="application/atom+xml")
+
+    _add_duty_feed(app, pool, tags)
+
+
+def _add_duty_feed(app: FastAPI, pool: Any, tags: list[str | Enum]) -> None:
+    @app.get(
+        "/feeds/duties.atom",
+        tags=tags,
+        summary="Atom feed of the documents that give an agency duties, newest first (subscribe per agency)",
+        response_class=Response,
+        responses={200: {"content": {"application/atom+xml": {}}}, **_ERRORS},
+    )
+    def duties_feed(
+        request: Request,
+        agency: Annotated[str, Query(min_length=1, max_length=60, description="An agency, e.g. 省生态环境厅.")],
+    ) -> Response:
+        from gongbao.link.duties import agency_matches
+
+        with pool.store() as store:
+            found = store.duties(agency=agency) or [d for d in store.duties() if agency_matches(d, agency)]
+            docs = store.documents(list(dict.fromkeys(d["document_id"] for d in found)))
+        dated = sorted(docs, key=lambda d: (document_time(d) is not None, document_time(d) or 0), reverse=True)
+        base = str(request.base_url).rstrip("/")
+        info = FeedInfo(f"gongbao：{agency}的职责", str(request.url), f"{base}/duties?{urlencode({'agency': agency})}")
+        body = to_atom(dated[:FEED_SIZE], info, lambda d: f"{base}/documents/{d.id}",
                        lambda d: legal_level(d.issuer, d.doc_type, d.title, d.inner_title))  # fmt: skip
         return Response(body, media_type="application/atom+xml")
 

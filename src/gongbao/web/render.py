@@ -237,7 +237,7 @@ _sources = LRU(8)
 def document_body(view: DocumentView, query: str | None = None, part: int = 1) -> Markup:
     """The text of a document (of one of its parts, from 1) as HTML, an anchor per provision; search terms marked
     when there is a query.  Without a query the result is cached per document, source version and part."""
-    roots = view.parts[part - 1] if view.parts else view.roots
+    roots = view.parts[part - 1] if view.parts and part > 0 else view.roots  # part 0: the whole text
     if query and _term_pattern(query):
         return _render_body(roots, highlighter(query))
     doc = view.document
