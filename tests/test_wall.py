@@ -80,7 +80,15 @@ PAGES = [
     "/duties.json?agency=省生态环境厅",
     "/docs",
 ]
-SEARCHES = ["/search?q=罚款", "/search.json?q=罚款&limit=100", "/api/search?q=营商环境&limit=100"]
+CITATION = "/search?q=《山西省民营经济发展促进条例》第十九条第二款"
+SEARCHES = [
+    "/search?q=罚款",
+    "/search.json?q=罚款&limit=100",
+    "/api/search?q=营商环境&limit=100",
+    "/api/search?q=开公司需要去哪里办营业执照&limit=100&collapse=true",
+    CITATION,  # a citation: the text's provisions and units too
+    "/api/search?q=条例&type=条例&limit=100",
+]
 
 
 def _count(client: TestClient, url: str) -> int:
@@ -111,12 +119,24 @@ def test_document_pages_cost_a_bounded_number_of_queries(client: TestClient) -> 
     assert max(counts.values()) <= MAX_QUERIES, counts
 
 
-SEARCH_PER_HIT = pytest.mark.xfail(
-    reason="search/engine.py reads each hit's provision tree in a query of its own (search helper's module)",
-    strict=False,
-)
-
-
-@pytest.mark.parametrize("url", [pytest.param(u, marks=SEARCH_PER_HIT) for u in SEARCHES])
-def test_a_search_costs_a_bounded_number_of_queries(client: TestClient, url: str) -> None:
+@pytest.mark.parametrize("url", SEARCHES)
+def test_a_search_costs_a_bounded_number_of_queries(
+    client: TestClient, url: str, samples_db: Path | str, request: pytest.FixtureRequest
+) -> None:
+    """Whatever the page size, filter or kind of query.  The first search of a generation of the corpus also reads
+    what every search needs of it as a whole (titles, counts, repeals, page maps: STATISTICS queries, once); a
+    search of other words reads those first."""
+    if url == CITATION and str(samples_db).startswith("postgresql://"):
+        reason = "PostgreSQL runs one statement per retrieval pass (store/postgres/store.py candidates_of): 11"
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
+    _count(client, "/api/search?q=档案")
     assert _count(client, url) <= MAX_QUERIES
+
+
+STATISTICS = 4
+
+
+def test_the_first_search_of_a_generation_reads_its_statistics_once(client: TestClient) -> None:
+    for handle in client.app.state.pool._handles:  # as a fresh worker or a new generation finds them
+        handle.cache.clear()
+    assert _count(client, "/search?q=营商环境") <= MAX_QUERIES + STATISTICS

@@ -21,9 +21,9 @@ from typing import Any
 
 from gongbao.analyse import gram_phrases
 from gongbao.link.status import Status
-from gongbao.model import Probe, SearchFilters
+from gongbao.model import Probe, Provision, SearchFilters
 from gongbao.search import citation, rank, titles
-from gongbao.search.present import Hit, hit, label_path, status_words
+from gongbao.search.present import Hit, hits, label_path, status_words
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
 
@@ -67,6 +67,20 @@ def search(
     """Provisions answering `query`, best first.  Never raises on odd input: bad queries give no hits and a note.
     `in_force`: only texts in force on `as_of` (default today: 现行有效, 已修改, 部分失效); every hit carries its
     status on that day."""
+    with store.pinned():  # the corpus's statistics, titles and statuses checked against its version once
+        return _search(store, query, limit, offset, filters, collapse, in_force, as_of)
+
+
+def _search(
+    store: Store,
+    query: str,
+    limit: int,
+    offset: int,
+    filters: Filters | None,
+    collapse: bool,
+    in_force: bool,
+    as_of: date | None,
+) -> SearchResult:
     limit = max(1, min(int(limit), 100))
     offset = max(0, int(offset))
     analysis = analyze(query)
@@ -75,13 +89,14 @@ def search(
         analysis = analyze(re.sub(r"[《》]", " ", analysis.query))  # a text not in the corpus: look for its words
     if not analysis.terms and not lookup.first:
         return SearchResult(analysis.query, [], [], 0, analysis.notes)
-    idf, units, vectors = candidates(store, analysis, filters, as_of) if analysis.terms else ({}, [], [])
+    cited: dict[int, dict[str, Any]] = {key: {} for key, _focus in lookup.first}  # read with the candidates
+    idf, units, vectors = candidates(store, analysis, filters, as_of, cited) if analysis.terms else ({}, [], [])
     w = rank.weights()
     scored = sorted(
         ((round(rank.score(v, w), 6), u) for u, v in zip(units, vectors, strict=True)),
         key=lambda x: (-x[0], x[1]["rowid"]),
     )
-    scored = _cited_first(store, lookup, scored, as_of)
+    scored = _cited_first(store, lookup, scored, as_of, cited)
     if in_force:
         scored = [row for row in scored if _in_force(row[1].get("status"))]
     notes = analysis.notes + lookup.notes
@@ -94,11 +109,10 @@ def search(
             best.setdefault(row[1]["document_id"], row)
         scored = list(best.values())
     page = scored[offset : offset + limit]
-    hits = [hit(store, analysis, idf, unit, score, unit.get("_focus")) for score, unit in page]
     return SearchResult(
         analysis.query,
         [t.text for t in analysis.terms],
-        hits,
+        hits(store, analysis, idf, page),
         len(scored),
         notes,
         _facets(unit for _score, unit in scored),
@@ -160,24 +174,35 @@ def _lookup(store: Store, query: str) -> _Lookup:
             )
         return out
     out.cited = {"documents": [{"id": d["id"], "title": d["title"]} for d in docs]}
-    _cite_in(store, cited, docs, out, notes=True)
-    for tier in tiers[1:3]:  # the texts that fit the name less well, when the best lack the article cited
-        if cited.article is None or out.first:
-            break
-        _cite_in(store, cited, tier[:10], out, notes=False)
+    _cite_in(cited, docs, store.provisions_and_units([d["id"] for d in docs]), out, notes=True)
+    if cited.article is not None and not out.first and len(tiers) > 1:
+        # the texts that fit the name less well, when the best lack the article cited (read together)
+        later = [tier[:10] for tier in tiers[1:3]]
+        read = store.provisions_and_units([d["id"] for tier in later for d in tier])
+        for tier in later:
+            if out.first:
+                break
+            _cite_in(cited, tier, read, out, notes=False)
     return out
 
 
-def _cite_in(store: Store, cited: citation.Cited, docs: list[dict], out: _Lookup, notes: bool) -> None:
-    """The cited provision (or the start) of each of the documents, to show first; notes on what docs[0] lacks."""
+def _cite_in(
+    cited: citation.Cited,
+    docs: list[dict],
+    read: dict[str, tuple[list[Provision], dict[str, int]]],
+    out: _Lookup,
+    notes: bool,
+) -> None:
+    """The cited provision (or the start) of each of the documents, to show first; notes on what docs[0] lacks.
+    `read`: the documents' provisions and units (Corpus.provisions_and_units)."""
     for d in docs:
-        keys = store.unit_keys(d["id"])
+        provisions, keys = read.get(d["id"], ([], {}))
         if not keys:
             continue
         if cited.article is None:
             out.first.append((next(iter(keys.values())), None))
             continue
-        found = citation.provision(cited, store.provisions(d["id"]))
+        found = citation.provision(cited, provisions)
         if found and found[0].id in keys:
             article, inner = found
             out.first.append((keys[article.id], inner.id))
@@ -190,13 +215,19 @@ def _cite_in(store: Store, cited: citation.Cited, docs: list[dict], out: _Lookup
 
 
 def _cited_first(
-    store: Store, lookup: _Lookup, scored: list[tuple[float, dict]], as_of: date | None
+    store: Store,
+    lookup: _Lookup,
+    scored: list[tuple[float, dict]],
+    as_of: date | None,
+    read: dict[int, dict[str, Any]],
 ) -> list[tuple[float, dict]]:
-    """The cited units ahead of the ranked ones (each once)."""
+    """The cited units ahead of the ranked ones (each once); `read`: those already read with the candidates."""
     if not lookup.first:
         return scored
     top = (scored[0][0] if scored else 0.0) + 1.0
-    units = {u["rowid"]: u for u in store.units(k for k, _f in lookup.first)}
+    if any(not unit for unit in read.values()):  # no candidates were read (nothing to search but the citation)
+        read = {u["rowid"]: u for u in store.units(read)}
+    units = {key: unit for key, unit in read.items() if unit}
     statuses = store.statuses(list({u["document_id"] for u in units.values()}), as_of)
     for u in units.values():
         u["status"], u["match"] = statuses.get(u["document_id"]), 1.0
@@ -210,21 +241,31 @@ def _cited_first(
 
 
 def candidates(
-    store: Store, analysis: Analysis, filters: Filters | None = None, as_of: date | None = None
+    store: Store,
+    analysis: Analysis,
+    filters: Filters | None = None,
+    as_of: date | None = None,
+    also: dict[int, dict[str, Any]] | None = None,
 ) -> tuple[dict[Any, float], list[dict[str, Any]], list[list[float]]]:
     """The idf of the terms, the candidate units and their feature vectors (the ranking's input, which the
-    evaluation script also fits weights on)."""
+    evaluation script also fits weights on).  `also`: unit keys to read in the same query, each filled with a
+    copy of its unit as read (the cited units shown first)."""
     n_units = store.unit_count()
     idf = _idfs(store, analysis.terms, n_units)
     fit = titles.title_fit(analysis, idf, store.titles())
-    found = _retrieve(store, analysis.terms, idf, n_units, filters)
-    # the laws whose titles fit the question best: their matching units are candidates whatever BM25 says
+    # the laws whose titles fit the question best: their matching units are candidates whatever BM25 says (run
+    # with the first retrieval passes, counted after all of them)
     docs = titles.best_documents(fit, TITLE_DOCUMENTS, TITLE_FLOOR)
     terms = tuple(_searchable(t) for t in analysis.terms if _searchable(t))
-    if docs and terms:
-        for key, relevance in store.candidates(Probe(any_of=terms, documents=tuple(docs)), filters, CANDIDATES).items():
-            found.setdefault(key, relevance)
-    units = store.units(found)
+    by_title = Probe(any_of=terms, documents=tuple(docs)) if docs and terms else None
+    found, titled = _retrieve(store, analysis.terms, idf, n_units, filters, by_title)
+    for key, relevance in titled.items():
+        found.setdefault(key, relevance)
+    units = store.units([*found, *(k for k in also or () if k not in found)])
+    for u in units:
+        if also is not None and u["rowid"] in also:
+            also[u["rowid"]] = dict(u)
+    units = [u for u in units if u["rowid"] in found]
     repealed = store.repealed(u["document_id"] for u in units)
     statuses = store.statuses(list({u["document_id"] for u in units}), as_of)
     for u in units:
@@ -270,30 +311,40 @@ def _searchable(t: Term) -> tuple[str, ...]:
     return tuple(a for a in t.alternatives if gram_phrases(a))
 
 
-def _retrieve(store: Store, terms: list[Term], idf: dict, n_units: int, filters: Filters | None) -> dict[int, float]:
-    """Units that match: all terms when that is enough, else any term that is not too common."""
+def _retrieve(
+    store: Store, terms: list[Term], idf: dict, n_units: int, filters: Filters | None, extra: Probe | None = None
+) -> tuple[dict[int, float], dict[int, float]]:
+    """Units that match: all terms when that is enough, else any term that is not too common; and the units the
+    `extra` pass finds (run with the first passes: one statement for the passes that do not wait on another)."""
     required = [_searchable(t) for t in terms if t.phrase and _searchable(t)]
     optional = [t for t in terms if not t.phrase and _searchable(t)]
-    ranked: dict[int, float] = {}
-
-    def run(probe: Probe) -> None:
-        for key, relevance in store.candidates(probe, filters, CANDIDATES).items():
-            ranked.setdefault(key, relevance)
-
+    first: list[Probe] = []
     # 《…》 in the question names a document: its provisions are candidates, the other words pick among them
     named = named_documents(store, [t.text for t in terms if t.title])
     if named:
         others = tuple(_searchable(t) for t in terms if not t.title and _searchable(t))
-        run(Probe(any_of=others, documents=tuple(named)))
+        first.append(Probe(any_of=others, documents=tuple(named)))
     all_terms = required + [_searchable(t) for t in optional]
-    if all_terms and (len(optional) < ALL_TERMS_UP_TO or required):
-        run(Probe(all_of=tuple(all_terms)))  # a few words: all of them must match, if enough units have them all
+    everything = bool(all_terms) and (len(optional) < ALL_TERMS_UP_TO or bool(required))
+    if everything:
+        first.append(Probe(all_of=tuple(all_terms)))  # a few words: all must match, if enough units have them all
+    found = store.candidates_of([*first, extra] if extra else first, filters, CANDIDATES)
+    ranked: dict[int, float] = {}
+    for passed in found[: len(first)]:
+        for key, relevance in passed.items():
+            ranked.setdefault(key, relevance)
     if not ranked and required:  # a quoted phrase that occurs nowhere: search its words instead of nothing
         required, optional = [], [t for t in terms if _searchable(t)]
     if len(ranked) < CANDIDATES // 3 and optional:
         any_of = tuple(_searchable(t) for t in _retrieving(optional, idf, n_units))
-        run(Probe(all_of=tuple(required), any_of=any_of))
-    return ranked
+        # one word, and the pass of all words found every unit with it (fewer than the limit): nothing to add
+        same = everything and not required and len(any_of) == 1 and [*any_of] == all_terms
+        if not (same and len(found[len(first) - 1]) < CANDIDATES):
+            for key, relevance in store.candidates(
+                Probe(all_of=tuple(required), any_of=any_of), filters, CANDIDATES
+            ).items():
+                ranked.setdefault(key, relevance)
+    return ranked, found[-1] if extra else {}
 
 
 def _retrieving(terms: list[Term], idf: dict, n_units: int) -> list[Term]:

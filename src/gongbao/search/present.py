@@ -43,9 +43,28 @@ class Hit:
 # --------------------------------------------------------------------------------------------- results
 
 
-def hit(store: Store, analysis: Analysis, idf: dict, unit: dict, score: float, focus_id: str | None = None) -> Hit:
-    """The unit as a hit; `focus_id`: the provision inside it that was asked for (a cited 款 or 项)."""
-    provisions = store.provision_tree(unit)
+def hits(store: Store, analysis: Analysis, idf: dict, page: list[tuple[float, dict]]) -> list[Hit]:
+    """The ranked units of a page as hits, their provision trees and page maps read in one query each."""
+    units = [unit for _score, unit in page]
+    trees = store.provision_trees(units)
+    runs = store.page_runs_of(unit["file"] for unit in units)
+    return [
+        hit(analysis, idf, unit, score, unit.get("_focus"), tree, runs[unit["file"]])
+        for (score, unit), tree in zip(page, trees, strict=True)
+    ]
+
+
+def hit(
+    analysis: Analysis,
+    idf: dict,
+    unit: dict,
+    score: float,
+    focus_id: str | None,
+    provisions: dict[str, dict[str, Any]],
+    runs: list[list[Any]],
+) -> Hit:
+    """The unit as a hit; `focus_id`: the provision inside it that was asked for (a cited 款 or 项);
+    `provisions`: its provision tree (Corpus.provision_trees), `runs`: its source's page map."""
     snippet, best_sentence = _snippet(unit, analysis, idf)
     focus = provisions.get(focus_id) if focus_id is not None else _focus(provisions, unit, best_sentence)
     cited = _cited_title(unit, provisions)
@@ -76,12 +95,11 @@ def hit(store: Store, analysis: Analysis, idf: dict, unit: dict, score: float, f
             "start_line": focus["start"],
             "end_line": focus["end"],
         }
-    return _with_page(store, hit)
+    return _with_page(hit, runs)
 
 
-def _with_page(store: Store, hit: Hit) -> Hit:
+def _with_page(hit: Hit, runs: list[list[Any]]) -> Hit:
     """A hit in a paged source (PDF) cites its page: source.page, and " (p. 12)" after the citation."""
-    runs = store.page_runs(hit.source["file"])
     if runs:
         hit.source["page"] = page_at(runs, hit.source["start_line"])
         hit.source["end_page"] = page_at(runs, hit.source["end_line"])

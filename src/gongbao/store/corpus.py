@@ -12,8 +12,10 @@ size (`queries` counts them, for the tests that hold the backends to it).
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -48,6 +50,7 @@ DUTY_FIELDS = ("provision_id", "agency", "agency_key", "as_printed", "level", "r
                "deadline_text", "start_line", "end_line")  # fmt: skip
 FIGURE_FIELDS = ("provision_id", "subject", "value", "unit", "change", "year", "baseline_year", "text", "suspect",
                  "start_line", "end_line")  # fmt: skip
+_UNKNOWN: Any = object()  # statuses() remembers an id not in the corpus as this (and never returns it)
 
 
 class StoreError(Exception):
@@ -142,6 +145,35 @@ class Corpus(ABC):
     @abstractmethod
     def version(self) -> int:
         """A number that changes whenever a writer commits (answers computed from the data are kept until then)."""
+
+    def cached(self, name: str) -> dict[str, Any]:
+        """This handle's derived data called `name` (search statistics, titles, statuses …), emptied whenever
+        version() moves: one generation of the corpus each."""
+        pinned = getattr(self._pin(), "version", None)
+        version = pinned if pinned is not None else self.version()
+        entry = self.cache.get(name)
+        if entry is None or entry[0] != version:
+            entry = self.cache[name] = (version, {})
+        return entry[1]
+
+    @contextmanager
+    def pinned(self) -> Iterator[None]:
+        """Inside, version() is read once (per thread): the derived data a search uses (statistics, titles,
+        statuses …) costs one query to check, not one per use.  A commit meanwhile is seen by the next pinned() (or
+        call outside one).  Nested uses share the outer one."""
+        pin = self._pin()
+        if getattr(pin, "version", None) is not None:
+            yield
+            return
+        pin.version = self.version()
+        try:
+            yield
+        finally:
+            pin.version = None
+
+    def _pin(self) -> threading.local:
+        pin = self.__dict__.get("_pinned")
+        return pin if pin is not None else self.__dict__.setdefault("_pinned", threading.local())
 
     # -------------------------------------------------------------------------------------------- writing
 
@@ -302,6 +334,13 @@ class Corpus(ABC):
         """One retrieval pass: unit key → BM25 relevance (higher is better, headings weigh twice), the `limit`
         best."""
 
+    def candidates_of(
+        self, probes: list[Probe], filters: SearchFilters | None = None, limit: int = 200
+    ) -> list[dict[int, float]]:
+        """candidates() of several independent passes, each its own `limit` best: a backend that can runs them in
+        one statement."""
+        return [self.candidates(probe, filters, limit) for probe in probes]
+
     @abstractmethod
     def units(self, keys: Iterable[int]) -> list[dict[str, Any]]:
         """The units with these keys with their documents' fields (`dates` parsed), in no particular order."""
@@ -311,17 +350,57 @@ class Corpus(ABC):
         """Every document's id, title, inner_title, doc_number, doc_type, issuer, dates, file, has_articles."""
 
     @abstractmethod
+    def provisions_and_units(self, doc_ids: list[str]) -> dict[str, tuple[list[Provision], dict[str, int]]]:
+        """In one query, each document's provisions in document order and its units in order, provision id → unit
+        key (a cited provision shown as a hit); a document without provisions left out."""
+
     def unit_keys(self, doc_id: str) -> dict[str, int]:
-        """A document's units, in order: provision id → unit key (to show a cited provision as a hit)."""
+        """A document's units, in order: provision id → unit key."""
+        return self.provisions_and_units([doc_id]).get(doc_id, ([], {}))[1]
 
     @abstractmethod
+    def page_runs_of(self, files: Iterable[str]) -> dict[str, list[list[Any]]]:
+        """page_runs() of each file, in one query ([] for a text source or an unknown file)."""
+
+    @abstractmethod
+    def repeals_and_amendments(self) -> list[tuple[str, str, str, str, dict[str, str] | None]]:
+        """Every repeal and amendment a text in the corpus states about another text in it, in stored order:
+        (target id, 'repeals' | 'amends', the stating document's id, evidence, that document's dates or None)."""
+
+    def _changes(self) -> dict[str, Any]:
+        """The repeals and amendments by target (what statuses are computed from) and the repealed ids, read once
+        per generation (a few per law: small beside the documents)."""
+        known = self.cached("relations")
+        if "incoming" not in known:
+            incoming: dict[str, list[dict[str, Any]]] = {}
+            repealed = set()
+            for target, kind, source, evidence, dates in self.repeals_and_amendments():
+                if kind == "repeals":
+                    repealed.add(target)
+                if dates is not None:
+                    row = {"type": kind, "document_id": source, "evidence": evidence, "dates": dates}
+                    incoming.setdefault(target, []).append(row)
+            known["incoming"], known["repealed"] = incoming, frozenset(repealed)
+        return known
+
     def repealed(self, doc_ids: Iterable[str]) -> set[str]:
         """Those of the documents another text in the corpus repeals."""
+        return set(self._changes()["repealed"].intersection(doc_ids))
+
+    def _titles_by_id(self) -> dict[str, dict[str, Any]]:
+        known = self.cached("titles")
+        if "by_id" not in known:
+            known["by_id"] = {d["id"]: d for d in self.titles()}
+        return known["by_id"]
 
     @abstractmethod
+    def provision_trees(self, units: list[dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+        """For each unit, in one query: its provision, the provision's ancestors and the provisions inside its
+        lines, id → id, kind, label, parent, start, end, text (the hits of a page need them all)."""
+
     def provision_tree(self, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """A unit's provision, its ancestors and the provisions inside its lines: id → id, kind, label, parent,
-        start, end, text."""
+        """A unit's provision, its ancestors and the provisions inside its lines."""
+        return self.provision_trees([unit])[0]
 
     # ------------------------------------------------------------------------ the same for every backend
 
@@ -366,19 +445,56 @@ class Corpus(ABC):
         self, ids: list[str] | None = None, as_of: date | None = None, where: SearchFilters | None = None
     ) -> dict[str, Status | None]:
         """The status on `as_of` (default today) of the documents with these ids (or of all that `where` keeps),
-        in their list order; None for texts without force of their own (reports …)."""
-        docs, incoming = self.status_inputs(ids, where)
+        in their list order; None for texts without force of their own (reports …).  By id, they are remembered
+        for the generation of the corpus (a search asks for those of its candidates every time)."""
         day = as_of or date.today()
-        out: dict[str, Status | None] = {}
-        for doc, articles in docs:
-            rels = [
-                {"type": r["type"], "document_id": r["document_id"], "evidence": r["evidence"],
-                 "effective": in_force_from(r["dates"])}
-                for r in incoming.get(doc.id, [])
-            ]  # fmt: skip
-            out[doc.id] = status_of(doc, rels, day, articles)
-        return out
+        if ids is None:
+            return self._statuses(None, day, where)
+        with self.pinned():
+            return self._remembered_statuses(ids, day)
+
+    def _remembered_statuses(self, ids: list[str], day: date) -> dict[str, Status | None]:
+        known = self.cached("statuses")
+        if day not in known and len(known) >= 4:  # a few days asked at once at most; the oldest go
+            for old in list(known)[:-3]:
+                del known[old]
+        on_day = known.setdefault(day, {})
+        missing = [i for i in dict.fromkeys(ids) if i not in on_day]
+        if missing:  # from the titles and the repeals and amendments, which every search has read already
+            rows, incoming = self._titles_by_id(), self._changes()["incoming"]
+            for i in missing:
+                row = rows.get(i)
+                on_day[i] = _UNKNOWN if row is None else _status(row, incoming.get(i, []), day)
+        return {i: on_day[i] for i in ids if on_day[i] is not _UNKNOWN}
+
+    def _statuses(self, ids: list[str] | None, day: date, where: SearchFilters | None) -> dict[str, Status | None]:
+        docs, incoming = self.status_inputs(ids, where)
+        return {doc.id: _status_of(doc, articles, incoming.get(doc.id, []), day) for doc, articles in docs}
 
     def status_of(self, doc_id: str, as_of: date | None = None) -> Status | None:
         """Whether the document is in force on `as_of` (default today); None for texts without force (reports …)."""
         return self.statuses([doc_id], as_of).get(doc_id)
+
+
+def _status_of(doc: Document, articles: bool, incoming: list[dict[str, Any]], day: date) -> Status | None:
+    rels = [
+        {"type": r["type"], "document_id": r["document_id"], "evidence": r["evidence"],
+         "effective": in_force_from(r["dates"])}
+        for r in incoming
+    ]  # fmt: skip
+    return status_of(doc, rels, day, articles)
+
+
+def _status(row: dict[str, Any], incoming: list[dict[str, Any]], day: date) -> Status | None:
+    """The status of a document from its titles() row (what status_of reads of a document without provisions)."""
+    doc = Document(
+        id=row["id"],
+        title=row["title"],
+        inner_title=row["inner_title"],
+        doc_type=row["doc_type"],
+        issuer=row["issuer"],
+        doc_number=row["doc_number"],
+        dates=row["dates"],
+        source=Source(file=row["file"], sha256="", start_line=0, end_line=0),
+    )
+    return _status_of(doc, bool(row["has_articles"]), incoming, day)

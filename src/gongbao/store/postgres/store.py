@@ -82,7 +82,9 @@ _FROM_DOCUMENTS = "FROM documents d LEFT JOIN sources s ON s.file = d.file"
 _SELECT_DOCUMENTS = f"SELECT {_DOCUMENT_FIELDS} {_FROM_DOCUMENTS}"
 UNIT_KEYS = ("rowid", "document_id", "provision_id", "kind", "heading", "body", "start_line", "end_line", "title",
              "inner_title", "doc_type", "issuer", "dates", "file", "has_articles")  # fmt: skip
-_UNIT_COLUMNS = "u.rid, " + ", ".join(("d." if k in UNIT_KEYS[8:] else "u.") + k for k in UNIT_KEYS[1:])
+_OWN_KEYS = UNIT_KEYS[:8]  # the unit's own columns; the others are its document's (a titles() row)
+_DOCUMENT_KEYS = UNIT_KEYS[8:]
+_UNIT_COLUMNS = "rid, " + ", ".join(_OWN_KEYS[1:])
 
 
 def _pool(url: str) -> ConnectionPool:
@@ -129,17 +131,13 @@ def _shown(url: str) -> str:
 
 def _one_version(method: Callable[..., Any]) -> Callable[..., Any]:
     """One version() query for a read and the cached statistics it uses (each is a round trip; a search asked
-    for one per statistic): the version is read once when the outermost such read starts, in this thread."""
+    for one per statistic): the read runs inside Corpus.pinned(), which reads the version once, when the outermost
+    pinned read (or the search around it) starts, in this thread."""
 
     @functools.wraps(method)
     def read(self: PostgresCorpus, *args: Any, **kwargs: Any) -> Any:
-        if getattr(self._call, "version", None) is not None:
+        with self.pinned():
             return method(self, *args, **kwargs)
-        self._call.version = self.version()
-        try:
-            return method(self, *args, **kwargs)
-        finally:
-            self._call.version = None
 
     return read
 
@@ -153,7 +151,6 @@ class PostgresCorpus(Corpus):
         self.cache: dict[str, Any] = {}
         self._queries = 0
         self._lock = threading.Lock()
-        self._call = threading.local()  # the version a read of cached statistics started at (_one_version)
         self._pool = _pool(url)
         try:
             self._migrate(readonly)
@@ -482,13 +479,7 @@ class PostgresCorpus(Corpus):
         return known["totals"]
 
     def _cached(self, name: str) -> dict[str, Any]:
-        version = getattr(self._call, "version", None)
-        if version is None:
-            version = self.version()
-        entry = self.cache.get(name)
-        if entry is None or entry[0] != version:
-            entry = self.cache[name] = (version, {})
-        return entry[1]
+        return self.cached(name)
 
     @_one_version
     def term_frequencies(self, strings: Iterable[str]) -> dict[str, float]:
@@ -582,14 +573,12 @@ class PostgresCorpus(Corpus):
         keys = list(keys)
         if not keys:
             return []
-        sql = (
-            f"SELECT {_UNIT_COLUMNS} FROM search_units u JOIN documents d ON d.id = u.document_id WHERE u.rid = ANY(%s)"
-        )
+        documents = self._titles_by_id()
         out = []
-        for row in self._all(sql, (keys,)):
-            unit = dict(zip(UNIT_KEYS, row, strict=True))
-            unit["dates"] = json.loads(unit["dates"])
-            unit["has_articles"] = int(unit["has_articles"])
+        for row in self._all(f"SELECT {_UNIT_COLUMNS} FROM search_units WHERE rid = ANY(%s)", (keys,)):
+            unit = dict(zip(_OWN_KEYS, row, strict=True))
+            doc = documents[unit["document_id"]]
+            unit.update({k: doc[k] for k in _DOCUMENT_KEYS})  # read once per generation, not joined per unit
             out.append(unit)
         return out
 
@@ -604,30 +593,69 @@ class PostgresCorpus(Corpus):
             ]
         return known["rows"]
 
-    def unit_keys(self, doc_id: str) -> dict[str, int]:
-        rows = self._all("SELECT provision_id, rid FROM search_units WHERE document_id = %s ORDER BY rid", (doc_id,))
-        return dict(rows)  # type: ignore[arg-type]
-
-    def repealed(self, doc_ids: Iterable[str]) -> set[str]:
-        docs = list(set(doc_ids))
-        if not docs:
-            return set()
+    def provisions_and_units(self, doc_ids: list[str]) -> dict[str, tuple[list[Provision], dict[str, int]]]:
+        out: dict[str, tuple[list[Provision], dict[str, int]]] = {}
         rows = self._all(
-            "SELECT DISTINCT target_id FROM relations WHERE type = 'repeals' AND target_id = ANY(%s)", (docs,)
+            "SELECT p.document_id, u.rid, p.id, p.kind, p.number, p.label, p.text, p.parent, p.start_line, "
+            "p.end_line, p.heading FROM provisions p LEFT JOIN search_units u ON u.document_id = p.document_id "
+            "AND u.provision_id = p.id WHERE p.document_id = ANY(%s) ORDER BY p.document_id, p.seq",
+            (list(doc_ids),),
         )
-        return {r[0] for r in rows}
+        for doc, key, *row in rows:
+            provisions, keys = out.setdefault(doc, ([], {}))
+            provisions.append(Provision(*row))
+            if key is not None:
+                keys[row[0]] = key
+        return out
 
-    def provision_tree(self, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    def candidates_of(
+        self, probes: list[Probe], filters: SearchFilters | None = None, limit: int = 200
+    ) -> list[dict[int, float]]:
+        self._phrase_idfs([p for probe in probes for p in grams.probe_phrases(probe)])  # all counted in one query
+        return [self.candidates(probe, filters, limit) for probe in probes]
+
+    def page_runs_of(self, files: Iterable[str]) -> dict[str, list[list[Any]]]:
+        known = self._cached("pages")
+        if "paged" not in known:  # the page maps of every paged source (PDF), once per generation
+            rows = self._all("SELECT file, layout FROM sources WHERE layout IS NOT NULL")
+            known["paged"] = {f: runs for f, layout in rows if (runs := page_lookup(layout))}
+        return {f: known["paged"].get(f, []) for f in files}
+
+    def repeals_and_amendments(self) -> list[tuple[str, str, str, str, dict[str, str] | None]]:
         rows = self._all(
-            "WITH RECURSIVE up(id) AS (SELECT %(p)s::text UNION SELECT p.parent FROM provisions p JOIN up "
-            "ON p.document_id = %(d)s AND p.id = up.id WHERE p.parent IS NOT NULL) "
-            "SELECT id, kind, label, parent, start_line, end_line, text FROM provisions "
-            "WHERE document_id = %(d)s AND (id IN (SELECT id FROM up) OR start_line BETWEEN %(a)s AND %(b)s) "
-            "ORDER BY seq",
-            {"d": unit["document_id"], "p": unit["provision_id"], "a": unit["start_line"], "b": unit["end_line"]},
+            "SELECT r.target_id, r.type, r.document_id, r.evidence, d.dates FROM relations r "
+            "LEFT JOIN documents d ON d.id = r.document_id WHERE r.target_id IS NOT NULL "
+            "AND r.type IN ('repeals', 'amends') ORDER BY r.rid"
+        )
+        return [(t, k, i, e, json.loads(d) if d is not None else None) for t, k, i, e, d in rows]
+
+    def provision_trees(self, units: list[dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+        out: list[dict[str, dict[str, Any]]] = [{} for _ in units]
+        if not units:
+            return out
+        hits = [
+            list(range(len(units))),
+            [u["document_id"] for u in units],
+            [u["provision_id"] for u in units],
+            [u["start_line"] for u in units],
+            [u["end_line"] for u in units],
+        ]
+        rows = self._all(
+            "WITH RECURSIVE hit(n, doc, pid, a, b) AS (SELECT * FROM unnest(%s::int[], %s::text[], %s::text[], "
+            "%s::int[], %s::int[])), "
+            "up(n, doc, id) AS (SELECT n, doc, pid FROM hit UNION SELECT up.n, up.doc, p.parent FROM provisions p "
+            "JOIN up ON p.document_id = up.doc AND p.id = up.id WHERE p.parent IS NOT NULL) "
+            "SELECT up.n, p.seq, p.id, p.kind, p.label, p.parent, p.start_line, p.end_line, p.text FROM up "
+            "JOIN provisions p ON p.document_id = up.doc AND p.id = up.id "
+            "UNION SELECT hit.n, p.seq, p.id, p.kind, p.label, p.parent, p.start_line, p.end_line, p.text FROM hit "
+            "JOIN provisions p ON p.document_id = hit.doc AND p.start_line BETWEEN hit.a AND hit.b "
+            "ORDER BY 1, 2",
+            hits,
         )
         keys = ("id", "kind", "label", "parent", "start", "end", "text")
-        return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
+        for n, _seq, *row in rows:
+            out[n][row[0]] = dict(zip(keys, row, strict=True))
+        return out
 
 
 class _Counted:

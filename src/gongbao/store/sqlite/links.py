@@ -263,3 +263,14 @@ def repeals_and_amendments(db: apsw.Connection, targets: str, args: list[Any]) -
     for target, t, i, e, d in rows:
         out.setdefault(target, []).append({"type": t, "document_id": i, "evidence": e, "dates": json.loads(d)})
     return out
+
+
+def all_repeals_and_amendments(db: apsw.Connection) -> list[tuple[str, str, str, str, dict[str, str] | None]]:
+    """Every repeal and amendment stated about a text in the corpus: (target id, type, stating document, evidence,
+    that document's dates or None), in stored order."""
+    rows = db.execute(
+        "SELECT r.target_id, r.type, r.document_id, r.evidence, d.dates FROM relations r "
+        "LEFT JOIN documents d ON d.id = r.document_id WHERE r.target_id IS NOT NULL "
+        "AND r.type IN ('repeals', 'amends') ORDER BY r.rowid"
+    )
+    return [(t, k, i, e, json.loads(d) if d is not None else None) for t, k, i, e, d in rows]

@@ -1,12 +1,15 @@
 """Search's reads of the SQLite index: a few coarse primitives, each one or two queries whatever the query's size.
 
-  unit_count          how many search units there are (the N of an idf)
+  unit_count          how many search units there are (the N of an idf), counted once per generation
   term_frequencies    how many units (about) contain each of some strings: one vocabulary lookup for all of them
   candidates          one retrieval pass (a `Probe`): unit keys with a BM25 relevance, best first
-  units               the rows of some units with their document's fields, by key
-  titles              every document's id, titles, 文号, type, issuer and dates (for citation lookup), cached
-  repealed            which of some documents a text in the corpus repeals
-  provision_tree      a hit's provision with its ancestors and what lies inside it (for labels and focus)
+  units               the rows of some units by key, with their document's fields (from the titles)
+  titles              every document's id, titles, 文号, type, issuer and dates (for citation lookup)
+  provision_trees     each hit's provision with its ancestors and what lies inside it (for labels and focus)
+  provisions_and_units  the provisions and units of some documents (a cited provision shown as a hit)
+
+What is derived from the whole corpus (counts, titles, character frequencies) is kept in a dict the store hands in,
+one per generation of the database (Corpus.cached).
 
 Every user string reaches FTS5 only as quoted tokens of letters and digits, so no operator a user types is syntax.
 A unit key is the rowid of search_units.  A PostgreSQL backend implements the same functions with its own SQL.
@@ -22,8 +25,7 @@ from typing import Any
 import apsw
 
 from gongbao.analyse import gram_phrases
-from gongbao.link.status import in_force_from
-from gongbao.model import Document, Probe, SearchFilters, Source
+from gongbao.model import Probe, Provision, SearchFilters
 
 UNIT_KEYS = (
     "rowid",
@@ -42,36 +44,27 @@ UNIT_KEYS = (
     "file",
     "has_articles",
 )
-_UNIT_COLUMNS = ", ".join(("d." if k in UNIT_KEYS[8:] else "u.") + k for k in UNIT_KEYS)
+_OWN_KEYS = UNIT_KEYS[:8]  # the unit's own columns; the others are its document's (a titles() row)
+_DOCUMENT_KEYS = UNIT_KEYS[8:]
+_UNIT_COLUMNS = ", ".join(_OWN_KEYS)
 _CHUNK = 500  # SQLite's bound parameters per statement stay well under its limit
 
 
-def unit_count(db: apsw.Connection) -> int:
-    return max(1, db.execute("SELECT count(*) FROM search_units").fetchone()[0])
+def unit_count(db: apsw.Connection, known: dict[str, Any]) -> int:
+    """Counting the units reads the whole table (milliseconds on a large corpus): once per generation."""
+    if "units" not in known:
+        known["units"] = max(1, db.execute("SELECT count(*) FROM search_units").fetchone()[0])
+    return known["units"]
 
 
-def _data_version(db: apsw.Connection) -> int:
-    return db.execute("PRAGMA data_version").fetchone()[0]
-
-
-def _cached(db: apsw.Connection, cache: dict[str, Any], name: str) -> dict:
-    """A per-connection cache that is emptied when another connection changes the database."""
-    version = _data_version(db)
-    entry = cache.get(name)
-    if entry is None or entry[0] != version:
-        entry = cache[name] = (version, {})
-    return entry[1]
-
-
-def term_frequencies(db: apsw.Connection, cache: dict[str, Any], strings: Iterable[str]) -> dict[str, float]:
+def term_frequencies(db: apsw.Connection, known: dict[str, int], n: int, strings: Iterable[str]) -> dict[str, float]:
     """Estimated number of units that contain each string.  The index knows the document frequency of each
     character; a string occurs in at most as many units as its rarest character, and less often the more
     characters it has: estimated as that of the rarest character times the square root of each other character's
     share of the units (half-way between "always together" and "independent").  0 when a character occurs nowhere."""
     strings = list(dict.fromkeys(strings))
     chars = {tok for s in strings for phrase in gram_phrases(s) for tok in phrase}
-    df = _char_frequencies(db, cache, chars)
-    n = unit_count(db)
+    df = _char_frequencies(db, known, chars)
     out = {}
     for s in strings:
         dfs = sorted(df.get(tok, 0) for phrase in gram_phrases(s) for tok in phrase)
@@ -79,9 +72,8 @@ def term_frequencies(db: apsw.Connection, cache: dict[str, Any], strings: Iterab
     return out
 
 
-def _char_frequencies(db: apsw.Connection, cache: dict[str, Any], chars: set[str]) -> dict[str, int]:
-    """Counting a character's units reads its posting list (tens of ms for common ones on a large corpus): cached."""
-    known = _cached(db, cache, "char_df")
+def _char_frequencies(db: apsw.Connection, known: dict[str, int], chars: set[str]) -> dict[str, int]:
+    """Counting a character's units reads its posting list (tens of ms for common ones on a large corpus): kept."""
     missing = sorted(chars - known.keys())
     for i in range(0, len(missing), _CHUNK):
         chunk = missing[i : i + _CHUNK]
@@ -133,6 +125,26 @@ def filter_sql(filters: SearchFilters | None) -> tuple[str, list[Any]]:
 def candidates(db: apsw.Connection, probe: Probe, filters: SearchFilters | None, limit: int) -> dict[int, float]:
     """Units matching the probe (and the filters): key → BM25 relevance (higher is better; headings count twice),
     the `limit` best.  A probe with no term and some documents gives those documents' units in order, relevance 0."""
+    return candidates_of(db, [probe], filters, limit)[0]
+
+
+def candidates_of(
+    db: apsw.Connection, probes: list[Probe], filters: SearchFilters | None, limit: int
+) -> list[dict[int, float]]:
+    """candidates() of each probe, all in one statement (one pass each, its own `limit` best)."""
+    passes = [(n, found) for n, probe in enumerate(probes) if (found := _pass_sql(probe, filters)) is not None]
+    out: list[dict[int, float]] = [{} for _ in probes]
+    if not passes:
+        return out
+    sql = " UNION ALL ".join(f"SELECT {n}, * FROM ({pass_sql} LIMIT ?)" for n, (pass_sql, _args) in passes)
+    args = [a for _n, (_sql, pass_args) in passes for a in (*pass_args, limit)]
+    for n, rowid, rank in db.execute(sql, args):
+        out[n][rowid] = -rank
+    return out
+
+
+def _pass_sql(probe: Probe, filters: SearchFilters | None) -> tuple[str, list[Any]] | None:
+    """One retrieval pass as a SELECT of (unit key, rank: lower is better) in rank order, and its parameters."""
     fsql, args = filter_sql(filters)
     docs = list(probe.documents)
     if docs:
@@ -141,125 +153,88 @@ def candidates(db: apsw.Connection, probe: Probe, filters: SearchFilters | None,
     expr = _probe_expr(probe)
     if expr is None:
         if not docs:
-            return {}
+            return None
         sql = (
             "SELECT u.rowid, 0.0 FROM search_units u JOIN documents d ON d.id = u.document_id "
-            f"WHERE 1{fsql} ORDER BY u.rowid LIMIT ?"
+            f"WHERE 1{fsql} ORDER BY u.rowid"
         )
-        return dict(db.execute(sql, [*args, limit]).fetchall())
+        return sql, args
     if fsql:
         sql = (
             "SELECT fts_grams.rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams JOIN search_units u "
             "ON u.rowid = fts_grams.rowid JOIN documents d ON d.id = u.document_id "
-            f"WHERE fts_grams MATCH ?{fsql} ORDER BY r LIMIT ?"
+            f"WHERE fts_grams MATCH ?{fsql} ORDER BY r"
         )
     else:  # FTS alone when nothing narrows it: much faster than joining every match
-        sql = "SELECT rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams WHERE fts_grams MATCH ? ORDER BY r LIMIT ?"
-    return {rowid: -rank for rowid, rank in db.execute(sql, [expr, *args, limit])}
+        sql = "SELECT rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams WHERE fts_grams MATCH ? ORDER BY r"
+    return sql, [expr, *args]
 
 
-def units(db: apsw.Connection, keys: Iterable[int]) -> list[dict[str, Any]]:
-    """Rows of the units (the fields of UNIT_KEYS; `dates` parsed), in no particular order."""
-    keys = list(keys)
+def units(db: apsw.Connection, keys: Iterable[int], documents: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows of the units (the fields of UNIT_KEYS), in no particular order; the document's fields come from
+    `documents` (id → titles() row: read once per generation, not joined and parsed again for every unit)."""
     out = []
-    for i in range(0, len(keys), _CHUNK):
-        chunk = keys[i : i + _CHUNK]
-        sql = (
-            f"SELECT {_UNIT_COLUMNS} FROM search_units u JOIN documents d ON d.id = u.document_id "
-            f"WHERE u.rowid IN ({','.join('?' * len(chunk))})"
-        )
-        for row in db.execute(sql, chunk):
-            unit = dict(zip(UNIT_KEYS, row, strict=True))
-            unit["dates"] = json.loads(unit["dates"])
-            out.append(unit)
+    sql = f"SELECT {_UNIT_COLUMNS} FROM search_units WHERE rowid IN (SELECT value FROM json_each(?))"
+    for row in db.execute(sql, (json.dumps(list(keys)),)):
+        unit = dict(zip(_OWN_KEYS, row, strict=True))
+        doc = documents[unit["document_id"]]
+        unit.update({k: doc[k] for k in _DOCUMENT_KEYS})
+        out.append(unit)
     return out
 
 
-def titles(db: apsw.Connection, cache: dict[str, Any]) -> list[dict[str, Any]]:
+def titles(db: apsw.Connection) -> list[dict[str, Any]]:
     """Every document: id, title, inner_title, doc_number, doc_type, issuer, dates, file, has_articles."""
-    known = _cached(db, cache, "titles")
-    if "rows" not in known:
-        keys = ("id", "title", "inner_title", "doc_number", "doc_type", "issuer", "dates", "file", "has_articles")
-        rows = db.execute(f"SELECT {', '.join(keys)} FROM documents ORDER BY file, ordinal")
-        known["rows"] = [{**dict(zip(keys, r, strict=True)), "dates": json.loads(r[6])} for r in rows]
-    return known["rows"]
+    keys = ("id", "title", "inner_title", "doc_number", "doc_type", "issuer", "dates", "file", "has_articles")
+    rows = db.execute(f"SELECT {', '.join(keys)} FROM documents ORDER BY file, ordinal")
+    return [{**dict(zip(keys, r, strict=True)), "dates": json.loads(r[6])} for r in rows]
 
 
-def repealed(db: apsw.Connection, document_ids: Iterable[str]) -> set[str]:
-    """Those of the documents that another text in the corpus repeals."""
-    docs = list(set(document_ids))
-    out: set[str] = set()
-    for i in range(0, len(docs), _CHUNK):
-        chunk = docs[i : i + _CHUNK]
-        sql = (
-            "SELECT DISTINCT target_id FROM relations WHERE type = 'repeals' "
-            f"AND target_id IN ({','.join('?' * len(chunk))})"
-        )
-        out.update(r[0] for r in db.execute(sql, chunk))
+TREE_KEYS = ("id", "kind", "label", "parent", "start", "end", "text")
+
+
+def provision_trees(db: apsw.Connection, units: list[dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+    """For each unit: its provision, its ancestors and the provisions inside its lines (id → id, kind, label,
+    parent, start, end, text), in line order, all in one statement."""
+    out: list[dict[str, dict[str, Any]]] = [{} for _ in units]
+    if not units:
+        return out
+    hits = json.dumps(
+        [[n, u["document_id"], u["provision_id"], u["start_line"], u["end_line"]] for n, u in enumerate(units)]
+    )
+    rows = db.execute(
+        "WITH RECURSIVE hit(n, doc, pid, a, b) AS (SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, "
+        "value ->> 4 FROM json_each(?1)), "
+        "up(n, doc, id) AS (SELECT n, doc, pid FROM hit UNION SELECT up.n, up.doc, p.parent FROM provisions p "
+        "JOIN up ON p.document_id = up.doc AND p.id = up.id WHERE p.parent IS NOT NULL) "
+        "SELECT up.n, p.start_line AS s, p.seq AS q, p.id, p.kind, p.label, p.parent, p.start_line, p.end_line, "
+        "p.text FROM up JOIN provisions p ON p.document_id = up.doc AND p.id = up.id "
+        "UNION SELECT hit.n, p.start_line, p.seq, p.id, p.kind, p.label, p.parent, p.start_line, p.end_line, "
+        "p.text FROM hit JOIN provisions p ON p.document_id = hit.doc AND p.start_line BETWEEN hit.a AND hit.b "
+        "ORDER BY 1, 2, 3",
+        (hits,),
+    )
+    for n, _start, _seq, *row in rows:
+        out[n][row[0]] = dict(zip(TREE_KEYS, row, strict=True))
     return out
 
 
-def provision_tree(db: apsw.Connection, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The unit's provision, its ancestors and the provisions inside its lines: id → id, kind, label, parent,
-    start, end, text."""
+def provisions_and_units(
+    db: apsw.Connection, document_ids: list[str]
+) -> dict[str, tuple[list[Provision], dict[str, int]]]:
+    """Each document's provisions in order and its units (provision id → unit key, in order: units are keyed in
+    the order of their provisions), in one statement."""
+    out: dict[str, tuple[list[Provision], dict[str, int]]] = {}
     rows = db.execute(
-        "WITH RECURSIVE up(id) AS (SELECT ?2 UNION SELECT p.parent FROM provisions p JOIN up "
-        "ON p.document_id = ?1 AND p.id = up.id WHERE p.parent IS NOT NULL) "
-        "SELECT id, kind, label, parent, start_line, end_line, text FROM provisions "
-        "WHERE document_id = ?1 AND (id IN up OR start_line BETWEEN ?3 AND ?4)",
-        (unit["document_id"], unit["provision_id"], unit["start_line"], unit["end_line"]),
+        "SELECT p.document_id, u.rowid, p.id, p.kind, p.number, p.label, p.text, p.parent, p.start_line, "
+        "p.end_line, p.heading FROM provisions p LEFT JOIN search_units u ON u.document_id = p.document_id "
+        "AND u.provision_id = p.id WHERE p.document_id IN (SELECT value FROM json_each(?)) ORDER BY p.document_id, "
+        "p.seq",
+        (json.dumps(list(document_ids)),),
     )
-    keys = ("id", "kind", "label", "parent", "start", "end", "text")
-    return {r[0]: dict(zip(keys, r, strict=True)) for r in rows}
-
-
-Validity = tuple[Document, list[dict[str, Any]], bool]
-
-
-def validity(db: apsw.Connection, document_ids: Iterable[str]) -> dict[str, Validity]:
-    """What the status of each document is read from, in two queries: the document (without provisions), the
-    repeals and amendments other documents state about it (type, document_id, evidence, effective) and whether it
-    has articles (which the provisions not loaded would tell)."""
-    docs = list(set(document_ids))
-    out: dict[str, Validity] = {}
-    for i in range(0, len(docs), _CHUNK):
-        chunk = docs[i : i + _CHUNK]
-        marks = ",".join("?" * len(chunk))
-        rows = db.execute(
-            "SELECT id, title, inner_title, doc_type, issuer, doc_number, dates, file, start_line, end_line, "
-            f"has_articles FROM documents WHERE id IN ({marks})",
-            chunk,
-        )
-        for id_, title, inner, dtype, issuer, number, dates, file, start, end, articles in rows:
-            doc = Document(
-                id=id_,
-                title=title,
-                inner_title=inner,
-                doc_type=dtype,
-                issuer=issuer,
-                doc_number=number,
-                dates=json.loads(dates),
-                source=Source(file=file, sha256="", start_line=start, end_line=end),
-            )
-            out[id_] = (doc, [], bool(articles))
-        rels = db.execute(
-            "SELECT r.target_id, r.type, r.document_id, r.evidence, d.dates FROM relations r "
-            "JOIN documents d ON d.id = r.document_id "
-            f"WHERE r.target_id IN ({marks}) AND r.type IN ('repeals', 'amends') ORDER BY r.rowid",
-            chunk,
-        )
-        for target, kind, source, evidence, dates in rels:
-            if target in out:
-                effective = in_force_from(json.loads(dates))
-                out[target][1].append(
-                    {"type": kind, "document_id": source, "evidence": evidence, "effective": effective}
-                )
+    for doc, key, *row in rows:
+        provisions, keys = out.setdefault(doc, ([], {}))
+        provisions.append(Provision(*row))
+        if key is not None:
+            keys[row[0]] = key
     return out
-
-
-def unit_keys(db: apsw.Connection, document_id: str) -> dict[str, int]:
-    """A document's units: provision id → unit key (to show a cited provision as a hit)."""
-    rows = db.execute(
-        "SELECT provision_id, rowid FROM search_units WHERE document_id = ? ORDER BY rowid", (document_id,)
-    )
-    return dict(rows.fetchall())

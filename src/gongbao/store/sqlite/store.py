@@ -435,6 +435,13 @@ class SqliteCorpus(Corpus):
             self.cache[key] = page_lookup(row[0] if row else None)
         return self.cache[key]
 
+    def page_runs_of(self, files: Iterable[str]) -> dict[str, list[list[Any]]]:
+        known = self.cached("pages")
+        if "paged" not in known:  # the page maps of every paged source (PDF), once per generation
+            rows = self.db.execute("SELECT file, layout FROM sources WHERE layout IS NOT NULL")
+            known["paged"] = {f: runs for f, layout in rows if (runs := page_lookup(layout))}
+        return {f: known["paged"].get(f, []) for f in files}
+
     def source_path(self, file: str) -> str | None:
         row = self.db.execute("SELECT path FROM sources WHERE file = ?", (file,)).fetchone()
         return row[0] if row else None
@@ -525,35 +532,42 @@ class SqliteCorpus(Corpus):
 
     def unit_count(self) -> int:
         """How many search units (hits there can be) the corpus has."""
-        return retrieve.unit_count(self.db)
+        return retrieve.unit_count(self.db, self.cached("totals"))
 
     def term_frequencies(self, strings: Iterable[str]) -> dict[str, float]:
         """About how many units contain each string (0: none)."""
-        return retrieve.term_frequencies(self.db, self.cache, strings)
+        return retrieve.term_frequencies(self.db, self.cached("char_df"), self.unit_count(), strings)
 
     def candidates(self, probe: Probe, filters: SearchFilters | None = None, limit: int = 200) -> dict[int, float]:
         """One retrieval pass: unit key → BM25 relevance (higher is better), the `limit` best."""
         return retrieve.candidates(self.db, probe, filters, limit)
 
+    def candidates_of(
+        self, probes: list[Probe], filters: SearchFilters | None = None, limit: int = 200
+    ) -> list[dict[int, float]]:
+        """Several retrieval passes in one statement."""
+        return retrieve.candidates_of(self.db, probes, filters, limit)
+
     def units(self, keys: Iterable[int]) -> list[dict[str, Any]]:
         """The units with these keys and their documents' fields (retrieve.UNIT_KEYS)."""
-        return retrieve.units(self.db, keys)
+        return retrieve.units(self.db, keys, self._titles_by_id())
 
     def titles(self) -> list[dict[str, Any]]:
-        """Every document's id, titles, 文号, type, issuer, dates, file, has_articles (cached per connection)."""
-        return retrieve.titles(self.db, self.cache)
+        """Every document's id, titles, 文号, type, issuer, dates, file, has_articles (once per generation)."""
+        known = self.cached("titles")
+        if "rows" not in known:
+            known["rows"] = retrieve.titles(self.db)
+        return known["rows"]
 
-    def unit_keys(self, doc_id: str) -> dict[str, int]:
-        """A document's units, in order: provision id → unit key."""
-        return retrieve.unit_keys(self.db, doc_id)
+    def provisions_and_units(self, doc_ids: list[str]) -> dict[str, tuple[list[Provision], dict[str, int]]]:
+        return retrieve.provisions_and_units(self.db, doc_ids)
 
-    def repealed(self, doc_ids: Iterable[str]) -> set[str]:
-        """Those of the documents another text in the corpus repeals."""
-        return retrieve.repealed(self.db, doc_ids)
+    def repeals_and_amendments(self) -> list[tuple[str, str, str, str, dict[str, str] | None]]:
+        return linkstore.all_repeals_and_amendments(self.db)
 
-    def provision_tree(self, unit: dict[str, Any]) -> dict[str, dict[str, Any]]:
-        """A unit's provision, its ancestors and the provisions inside it."""
-        return retrieve.provision_tree(self.db, unit)
+    def provision_trees(self, units: list[dict[str, Any]]) -> list[dict[str, dict[str, Any]]]:
+        """Each unit's provision, its ancestors and the provisions inside it, in one statement."""
+        return retrieve.provision_trees(self.db, units)
 
     def cited_by(self, doc_id: str) -> list[dict[str, Any]]:
         return linkstore.cited_by(self.db, doc_id)
