@@ -91,9 +91,8 @@ def _search(
         return SearchResult(analysis.query, [], [], 0, analysis.notes)
     cited: dict[int, dict[str, Any]] = {key: {} for key, _focus in lookup.first}  # read with the candidates
     idf, units, vectors = candidates(store, analysis, filters, as_of, cited) if analysis.terms else ({}, [], [])
-    w = rank.weights()
     scored = sorted(
-        ((round(rank.score(v, w), 6), u) for u, v in zip(units, vectors, strict=True)),
+        ((round(score, 6), u) for u, score in zip(units, rank.scores(vectors, rank.weights()), strict=True)),
         key=lambda x: (-x[0], x[1]["rowid"]),
     )
     scored = _cited_first(store, lookup, scored, as_of, cited)

@@ -177,15 +177,20 @@ def _snippet(unit: dict, analysis: Analysis, idf: dict) -> tuple[str, str]:
     if not sentences:
         return "", ""
 
-    def weight(s: str) -> float:
-        low = s.lower()
-        return sum(idf[t.text] * t.weight for t in terms if any(a.lower() in low for a in t.alternatives))
+    lowered = [(idf[t.text] * t.weight, [a.lower() for a in t.alternatives]) for t in terms]
+    weights: dict[int, float] = {}
 
-    best = max(range(len(sentences)), key=lambda i: (weight(sentences[i]), -i))
+    def weight(i: int) -> float:  # (each sentence's weight summed once, in the order of the terms)
+        if i not in weights:
+            low = sentences[i].lower()
+            weights[i] = sum(w for w, alternatives in lowered if any(a in low for a in alternatives))
+        return weights[i]
+
+    best = max(range(len(sentences)), key=lambda i: (weight(i), -i))
     wanted = [answer_pattern(kind) for kind in analysis.asks]
     holds = [i for i, s in enumerate(sentences) if any(p.search(s) for p in wanted)]
     if holds and best not in holds:
-        answer = min(holds, key=lambda i: (abs(i - best) + (i < best) * 0.5, -weight(sentences[i])))
+        answer = min(holds, key=lambda i: (abs(i - best) + (i < best) * 0.5, -weight(i)))
         lo, hi = sorted((best, answer))
         joined = "".join(sentences[lo : hi + 1])
         if len(joined) <= SNIPPET_CHARS:

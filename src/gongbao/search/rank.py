@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -69,6 +70,20 @@ def score(vector: list[float], w: dict[str, float]) -> float:
     return sum(w[name] * x for name, x in zip(FEATURES, vector, strict=True))
 
 
+def scores(vectors: list[list[float]], w: dict[str, float]) -> list[float]:
+    """score() of each vector, to the last bit (the weights looked up once; a feature at 0 adds nothing, as in
+    the sum from 0 that score() makes, where adding ±0.0 leaves any sum as it is)."""
+    ws = [w[name] for name in FEATURES]
+    out = []
+    for vector in vectors:
+        total = 0.0
+        for a, x in zip(ws, vector, strict=True):
+            if x:
+                total += a * x
+        out.append(total)
+    return out
+
+
 def _lower(s: str) -> str:
     return s.lower() if _ASCII_UPPER.search(s) else s
 
@@ -96,6 +111,7 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
     rarity = [t.weight * max(i for _a, i in alts) for t, (_w, alts) in zip(terms, lowered, strict=True)]
     rarity_total = sum(rarity) or 1.0
     titles: dict[str, tuple[float, list[float], float]] = {}
+    per_doc: dict[str, _Untitled] = {}
     rows = []
     for unit in units:
         doc = unit["document_id"]
@@ -104,6 +120,9 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
             per_term = [max((i for a, i in alts if a in title), default=0.0) for _w, alts in lowered]
             exact = bool({unit["title"], unit["inner_title"]} & named)
             titles[doc] = (sum(w * x for (w, _a), x in zip(lowered, per_term, strict=True)) / total, per_term, exact)
+            per_doc[doc] = _untitled(terms, idf, per_term, unit["doc_type"])
+        in_title = titles[doc][1]
+        untitled = per_doc[doc]
         body = _lower(unit["heading"] + "\n" + unit["body"])
         matched, spots = [], []
         for _w, alts in lowered:  # a term counts with the rarity of the alternative that matched
@@ -117,16 +136,14 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
         unit["_matched"] = matched
         # how much of the question the unit and its title hold, whatever the weights: the confidence shown.  A
         # word no unit has weighs most here (it is what the corpus cannot answer), unlike in the ranking
-        pairs = zip(rarity, matched, titles[doc][1], strict=True)
+        pairs = zip(rarity, matched, in_title, strict=True)
         unit["match"] = sum(r for r, m, x in pairs if m or x) / rarity_total
         covered = sum(w * x for (w, _a), x in zip(lowered, matched, strict=True)) / total
-        inner, inner_total, untitled = 0.0, 0.0, []
-        for t, in_title, found in zip(terms, titles[doc][1], matched, strict=True):
-            if not in_title:
-                untitled.append(t)
-                inner_total += t.weight * idf[t.text]
-                inner += t.weight * idf[t.text] * bool(found)
+        inner = 0.0
+        for j, weight in untitled.weights:
+            inner += weight * bool(matched[j])
         chars = sum(w for c, w in char_weight.items() if c in body) / char_total
+        text = unit["body"]
         rows.append(
             [
                 covered,
@@ -135,29 +152,51 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
                 unit["bm25"] / top_bm25,
                 chars,
                 _proximity(spots),
-                sum(1 for a in wanted if a.search(unit["body"])) / (len(wanted) or 1),
+                sum(1 for a in wanted if a.search(text)) / (len(wanted) or 1),
                 float(titles[doc][2]),
                 float(unit["kind"] == "article"),
-                float(bool(_EXPLAINS.search(unit["doc_type"] or "")) and unit["kind"] != "article"),
-                math.log(len(unit["body"]) / 300) if len(unit["body"]) > 300 else 0.0,
+                float(untitled.explains and unit["kind"] != "article"),
+                math.log(len(text) / 300) if len(text) > 300 else 0.0,
                 float(bool(unit.get("superseded"))),
                 unit.get("title_fit", 0.0),
-                inner / (inner_total or 1.0),
-                _answer_near(unit["body"], wanted, untitled),
+                inner / (untitled.total or 1.0),
+                _answer_near(text, wanted, untitled.alternatives) if wanted and untitled.alternatives else 0.0,
             ]
         )
     _doc_cover(units, rows, titles, lowered, total)
     return rows
 
 
-def _answer_near(body: str, wanted: list[re.Pattern[str]], terms: list) -> float:
-    """1 when one sentence holds an answer of the kind asked for and a word of the question the title lacks."""
-    if not wanted or not terms:
-        return 0.0
+@dataclass
+class _Untitled:
+    """What the features of a document's units share: the question's terms its title lacks (their positions with
+    their weight × rarity, and their sum), those terms' alternatives (lowered), and whether it is a report or an
+    explanation about another text."""
+
+    weights: list[tuple[int, float]]
+    total: float
+    alternatives: list[str]
+    explains: bool
+
+
+def _untitled(terms: list, idf: dict[Any, float], in_title: list[float], doc_type: str | None) -> _Untitled:
+    weights, total, alternatives = [], 0.0, []
+    for j, (t, found) in enumerate(zip(terms, in_title, strict=True)):
+        if not found:
+            weights.append((j, t.weight * idf[t.text]))
+            total += t.weight * idf[t.text]
+            alternatives.extend(a.lower() for a in t.alternatives)
+    return _Untitled(weights, total, alternatives, bool(_EXPLAINS.search(doc_type or "")))
+
+
+def _answer_near(body: str, wanted: list[re.Pattern[str]], alternatives: list[str]) -> float:
+    """1 when one sentence holds an answer of the kind asked for and a word of the question the title lacks (one
+    of `alternatives`, lowered)."""
     for sentence in _SENTENCE.findall(body):
-        low = _lower(sentence)
-        if any(p.search(sentence) for p in wanted) and any(a.lower() in low for t in terms for a in t.alternatives):
-            return 1.0
+        if any(p.search(sentence) for p in wanted):
+            low = _lower(sentence)
+            if any(a in low for a in alternatives):
+                return 1.0
     return 0.0
 
 
