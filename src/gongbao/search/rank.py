@@ -125,7 +125,11 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
         untitled = per_doc[doc]
         body = _lower(unit["heading"] + "\n" + unit["body"])
         matched, spots = [], []
-        for _w, alts in lowered:  # a term counts with the rarity of the alternative that matched
+        # cover: the weighted matches; match: how much of the question the unit and its title hold, whatever the
+        # weights (the confidence shown: a word no unit has weighs most here, it is what the corpus cannot
+        # answer).  Both summed term by term from 0, as sum() adds them
+        covered, match = 0, 0
+        for j, (w, alts) in enumerate(lowered):  # a term counts with the rarity of the alternative that matched
             best, pos = 0.0, []
             for a, i in alts:
                 if a in body:
@@ -133,12 +137,12 @@ def features(analysis: Analysis, idf: dict[Any, float], units: list[dict[str, An
             matched.append(best)
             if pos:
                 spots.append(pos)
+            covered += w * best
+            if best or in_title[j]:
+                match += rarity[j]
         unit["_matched"] = matched
-        # how much of the question the unit and its title hold, whatever the weights: the confidence shown.  A
-        # word no unit has weighs most here (it is what the corpus cannot answer), unlike in the ranking
-        pairs = zip(rarity, matched, in_title, strict=True)
-        unit["match"] = sum(r for r, m, x in pairs if m or x) / rarity_total
-        covered = sum(w * x for (w, _a), x in zip(lowered, matched, strict=True)) / total
+        unit["match"] = match / rarity_total
+        covered = covered / total
         inner = 0.0
         for j, weight in untitled.weights:
             inner += weight * bool(matched[j])
@@ -207,11 +211,12 @@ def _doc_cover(units, rows, titles, lowered, total) -> None:
         doc = unit["document_id"]
         have = best.setdefault(doc, list(titles[doc][1]))
         for i, x in enumerate(unit.pop("_matched")):
-            have[i] = max(have[i], x)
+            if x > have[i]:
+                have[i] = x
     at = FEATURES.index("doc_cover")
+    cover = {doc: sum(w * x for (w, _a), x in zip(lowered, have, strict=True)) / total for doc, have in best.items()}
     for unit, row in zip(units, rows, strict=True):
-        have = best[unit["document_id"]]
-        row[at] = sum(w * x for (w, _a), x in zip(lowered, have, strict=True)) / total
+        row[at] = cover[unit["document_id"]]
 
 
 def _char_weights(analysis: Analysis, units: list[dict[str, Any]]) -> dict[str, float]:

@@ -147,10 +147,12 @@ def _pass_sql(probe: Probe, filters: SearchFilters | None) -> tuple[str, list[An
     """One retrieval pass as a SELECT of (unit key, rank: lower is better) in rank order, and its parameters."""
     fsql, args = filter_sql(filters)
     docs = list(probe.documents)
+    expr = _probe_expr(probe)
+    if docs and expr is not None:
+        return _within_documents(expr, docs, fsql, args)
     if docs:
         fsql += f" AND d.id IN ({','.join('?' * len(docs))})"
         args += docs
-    expr = _probe_expr(probe)
     if expr is None:
         if not docs:
             return None
@@ -168,6 +170,22 @@ def _pass_sql(probe: Probe, filters: SearchFilters | None) -> tuple[str, list[An
     else:  # FTS alone when nothing narrows it: much faster than joining every match
         sql = "SELECT rowid, bm25(fts_grams, 2.0, 1.0) AS r FROM fts_grams WHERE fts_grams MATCH ? ORDER BY r"
     return sql, [expr, *args]
+
+
+def _within_documents(expr: str, docs: list[str], fsql: str, args: list[Any]) -> tuple[str, list[Any]]:
+    """A pass within some documents: the index is searched within the rowid span of each document's units (they
+    are keyed together when a document is indexed), not over the whole corpus and then joined — FTS5 seeks to a
+    span.  The spans come in key order, so matches reach the sort in the order a scan of the index gives (ties
+    at the limit fall as they did)."""
+    marks = ",".join("?" * len(docs))
+    sql = (
+        "WITH span AS (SELECT document_id AS doc, min(rowid) AS lo, max(rowid) AS hi FROM search_units "
+        f"WHERE document_id IN ({marks}) GROUP BY document_id ORDER BY lo) "
+        "SELECT f.rowid, bm25(f.fts_grams, 2.0, 1.0) AS r FROM span CROSS JOIN fts_grams f CROSS JOIN search_units u "
+        "JOIN documents d ON d.id = u.document_id WHERE f.fts_grams MATCH ? AND f.rowid BETWEEN span.lo AND span.hi "
+        f"AND u.rowid = f.rowid AND u.document_id = span.doc{fsql} ORDER BY r"
+    )
+    return sql, [*docs, expr, *args]
 
 
 def units(db: apsw.Connection, keys: Iterable[int], documents: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
