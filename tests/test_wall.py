@@ -120,15 +120,10 @@ def test_document_pages_cost_a_bounded_number_of_queries(client: TestClient) -> 
 
 
 @pytest.mark.parametrize("url", SEARCHES)
-def test_a_search_costs_a_bounded_number_of_queries(
-    client: TestClient, url: str, samples_db: Path | str, request: pytest.FixtureRequest
-) -> None:
+def test_a_search_costs_a_bounded_number_of_queries(client: TestClient, url: str) -> None:
     """Whatever the page size, filter or kind of query.  The first search of a generation of the corpus also reads
     what every search needs of it as a whole (titles, counts, repeals, page maps: STATISTICS queries, once); a
     search of other words reads those first."""
-    if url == CITATION and str(samples_db).startswith("postgresql://"):
-        reason = "PostgreSQL runs one statement per retrieval pass (store/postgres/store.py candidates_of): 11"
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
     _count(client, "/api/search?q=档案")
     assert _count(client, url) <= MAX_QUERIES
 

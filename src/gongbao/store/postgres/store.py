@@ -24,7 +24,7 @@ import threading
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,6 +140,24 @@ def _one_version(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
 
     return read
+
+
+@dataclass
+class _Pass:
+    """One retrieval pass as SQL (rid, heading_tokens, body_tokens, score) and what scores its rows exactly."""
+
+    sql: str
+    args: list[Any]
+    phrases: list[str]
+    idfs: list[float]
+    average: float
+    bounded: bool
+
+    def scored(self, rows: list[tuple[Any, ...]], limit: int) -> dict[int, float]:
+        if not self.phrases:  # the units of some documents, in order
+            return {r[0]: 0.0 for r in rows}
+        scored = sorted((-grams.bm25(h, b, self.phrases, self.idfs, self.average), rid) for rid, h, b, _s in rows)
+        return {rid: -score for score, rid in scored[:limit]}
 
 
 class PostgresCorpus(Corpus):
@@ -506,6 +524,27 @@ class PostgresCorpus(Corpus):
         """The server finds the matches and scores them with FTS5's BM25 (grams.bm25_sql); the best travel back and
         are scored again here, exactly.  On a corpus of more than EXACT_UP_TO units, a pass scores at most
         SCORED_AT_MOST matches: the commonest words of an any-of pass only score, they do not fetch (_fetching)."""
+        return self.candidates_of([probe], filters, limit)[0]
+
+    @_one_version
+    def candidates_of(
+        self, probes: list[Probe], filters: SearchFilters | None = None, limit: int = 200
+    ) -> list[dict[int, float]]:
+        """Several passes: their phrases counted in one query, and the passes that score every match sent as one
+        statement (a pass bounded to SCORED_AT_MOST matches runs alone: which matches it takes is the plan's)."""
+        self._phrase_idfs([p for probe in probes for p in grams.probe_phrases(probe)])
+        plans = [self._pass(probe, filters, limit) for probe in probes]
+        out: list[dict[int, float]] = [{} for _ in probes]
+        together = [(n, plan) for n, plan in enumerate(plans) if plan is not None and not plan.bounded]
+        alone = [[(n, plan)] for n, plan in enumerate(plans) if plan is not None and plan.bounded]
+        for group in ([together] if together else []) + alone:
+            sql = " UNION ALL ".join(f"(SELECT {n} AS pass, * FROM ({plan.sql}) p)" for n, plan in group)
+            rows = self._all(sql, [a for _n, plan in group for a in plan.args])
+            for n, plan in group:
+                out[n] = plan.scored([r[1:] for r in rows if r[0] == n], limit)
+        return out
+
+    def _pass(self, probe: Probe, filters: SearchFilters | None, limit: int) -> _Pass | None:
         conditions, args = _conditions(filters)
         if probe.documents:
             conditions.append("u.document_id = ANY(%s)")
@@ -515,9 +554,12 @@ class PostgresCorpus(Corpus):
         query = grams.probe_query(probe)
         if query is None:
             if not probe.documents:
-                return {}
-            sql = f"SELECT u.rid FROM search_units u{join} WHERE true{where} ORDER BY u.rid LIMIT %s"
-            return {r[0]: 0.0 for r in self._all(sql, [*args, limit])}
+                return None
+            sql = (
+                "SELECT u.rid, NULL::text AS heading_tokens, NULL::text AS body_tokens, 0.0::float8 AS score "
+                f"FROM search_units u{join} WHERE true{where} ORDER BY u.rid LIMIT %s"
+            )
+            return _Pass(sql, [*args, limit], [], [], 0.0, False)
         bounded = self.unit_count() > EXACT_UP_TO and not probe.documents
         if bounded:
             query = grams.probe_query(self._fetching(probe)) or query
@@ -533,9 +575,8 @@ class PostgresCorpus(Corpus):
             f"{'LIMIT %s' if bounded else 'OFFSET 0'}) m ORDER BY score DESC, rid LIMIT %s"
         )
         bound = [SCORED_AT_MOST] if bounded else []
-        rows = self._all(sql, [*score_args, *column_args, query, *args, *bound, limit + max(limit, SCORED_MARGIN)])
-        scored = sorted((-grams.bm25(h, b, phrases, idfs, average), rid) for rid, h, b, _s in rows)
-        return {rid: -score for score, rid in scored[:limit]}
+        pass_args = [*score_args, *column_args, query, *args, *bound, limit + max(limit, SCORED_MARGIN)]
+        return _Pass(sql, pass_args, phrases, idfs, average, bounded)
 
     def _fetching(self, probe: Probe) -> Probe:
         """The probe with only the rarest of its any-of terms, while the units they may fetch stay within
@@ -607,12 +648,6 @@ class PostgresCorpus(Corpus):
             if key is not None:
                 keys[row[0]] = key
         return out
-
-    def candidates_of(
-        self, probes: list[Probe], filters: SearchFilters | None = None, limit: int = 200
-    ) -> list[dict[int, float]]:
-        self._phrase_idfs([p for probe in probes for p in grams.probe_phrases(probe)])  # all counted in one query
-        return [self.candidates(probe, filters, limit) for probe in probes]
 
     def page_runs_of(self, files: Iterable[str]) -> dict[str, list[list[Any]]]:
         known = self._cached("pages")
