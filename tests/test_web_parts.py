@@ -43,6 +43,10 @@ def flat(nodes: list[dict]) -> Iterator[dict]:
         yield from flat(n["children"])
 
 
+def whole_json(client: TestClient, doc_id: str) -> dict:
+    return client.get(f"/api/documents/{doc_id}", params={"whole": "true"}).json()
+
+
 def body_ids(html: str) -> set[str]:
     body = html[html.index('<div class="doc-body">') : html.index("</article>")]
     return set(re.findall(r' id="([^"]+)"', body))
@@ -62,7 +66,7 @@ def test_a_long_document_is_sent_in_parts_that_hold_all_of_it(client: TestClient
     pages = parts_of(client, doc["id"])
     assert len(pages) > 1
     assert client.get(f"/documents/{doc['id']}", params={"part": len(pages) + 1}).status_code == 404
-    provisions = list(flat(client.get(f"/api/documents/{doc['id']}").json()["provisions"]))
+    provisions = list(flat(whole_json(client, doc["id"])["provisions"]))
     seen = [body_ids(p) for p in pages]
     assert set().union(*seen) >= {p["id"] for p in provisions}, "every provision is on some part"
     for p in provisions:
@@ -102,9 +106,38 @@ def test_the_whole_of_a_long_document_is_one_link_away_to_print(client: TestClie
     first = client.get(f"/documents/{doc['id']}").text
     assert f'href="/documents/{doc["id"]}?whole=true"' in first
     whole = client.get(f"/documents/{doc['id']}", params={"whole": "true"}).text
-    provisions = {p["id"] for p in flat(client.get(f"/api/documents/{doc['id']}").json()["provisions"])}
+    provisions = {p["id"] for p in flat(whole_json(client, doc["id"])["provisions"])}
     assert body_ids(whole) >= provisions
     assert 'rel="next"' not in whole
     contents = re.findall(r'<li class="lvl\d[^"]*"><a href="([^"]+)"', whole)
     assert contents and all(href.startswith("#") for href in contents), "the contents jump within the page"
     assert '<footer class="doc-cite">' in whole  # the citation block prints with it
+
+
+def test_a_long_documents_json_comes_in_parts_that_hold_all_of_it_once(client: TestClient) -> None:
+    doc = longest(client)
+    whole = whole_json(client, doc["id"])
+    assert whole["part"] == 0 and whole["next"] is None
+    answers = [client.get(f"/api/documents/{doc['id']}").json()]
+    while answers[-1]["next"]:
+        assert len(answers) <= whole["parts"], "next links end"
+        answers.append(client.get(answers[-1]["next"]).json())
+    assert len(answers) == whole["parts"] > 1
+    assert [a["part"] for a in answers] == list(range(1, len(answers) + 1))
+    assert answers[0]["previous"] is None and answers[1]["previous"] == answers[0]["next"].replace("part=2", "part=1")
+    leaves = [[p["id"] for p in flat(a["provisions"]) if not p["children"]] for a in answers]
+    every = [p["id"] for p in flat(whole["provisions"]) if not p["children"]]
+    assert sorted(i for part in leaves for i in part) == sorted(every), "each leaf provision in exactly one part"
+    assert all(
+        len(client.get(f"/api/documents/{doc['id']}", params={"part": n}).content)
+        < len(client.get(f"/api/documents/{doc['id']}", params={"whole": "true"}).content)
+        for n in (1, 2)
+    )
+    assert client.get(f"/api/documents/{doc['id']}", params={"part": len(answers) + 1}).status_code == 404
+
+
+def test_an_ordinary_laws_json_is_whole_in_one_part(client: TestClient) -> None:
+    law = next(d for d in all_documents(client) if d["doc_type"] == "条例")
+    data = client.get(f"/api/documents/{law['id']}").json()
+    assert (data["part"], data["parts"], data["next"], data["previous"]) == (1, 1, None, None)
+    assert data["provisions"] == whole_json(client, law["id"])["provisions"]

@@ -32,7 +32,7 @@ from enum import Enum
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Query, Request
@@ -677,7 +677,7 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             view = _load_view(store, doc_id)
         if _wants_json(request):
-            return _json(schemas.DocumentDetail, view.to_dict())
+            return _json(schemas.DocumentDetail, _document_json(view, doc_id, 0 if whole else part, at))
         return HTMLResponse(_document_page(view, doc_id, q, 0 if whole else part, at))
 
     @routes.on("/api/documents/{doc_id}/provisions/{provision_id}", "/documents/{doc_id}/provisions/{provision_id}",
@@ -917,6 +917,22 @@ def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: i
         plain_url=pages.document_url(doc_id),
         json_url=pages.document_url(doc_id) + ".json",
     )
+
+
+def _document_json(view: pages.DocumentView, doc_id: str, part: int | None, at: str | None) -> dict[str, Any]:
+    """A document's JSON: a long one a part at a time like its page (the part asked for, else the one holding `at`,
+    else the first; part 0: all of it), with the links to the parts before and after."""
+    count = max(1, len(view.parts))
+    shown = part if part is not None else (view.part_for(at) if at else 1)
+    if shown > count:
+        raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
+    base = "/api/documents/" + quote(doc_id, safe="")
+
+    def link(n: int) -> str | None:
+        return render.url(base, {"part": n}) if shown and 1 <= n <= count else None
+
+    data = view.to_dict(shown if count > 1 else 0)
+    return data | {"part": shown, "parts": count, "next": link(shown + 1), "previous": link(shown - 1)}
 
 
 def _part_url(doc_id: str, q: str | None, part: int) -> str:

@@ -117,7 +117,9 @@ class DocumentView:
         """The part (from 1) that shows `anchor` (a provision id or a short alias); 1 when it is unknown."""
         return self.part_of.get(anchor or "", 1)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, part: int = 0) -> dict[str, Any]:
+        """The export contract of the page; `part` (from 1) keeps only that part's provisions (0: all of them), so
+        that the JSON of a very long document is answered a part at a time as its page is."""
         doc = self.document
         meta = summary(doc)
         meta["source"]["sha256"] = doc.source.sha256
@@ -128,7 +130,7 @@ class DocumentView:
         return {
             "document": meta,
             "toc": self.toc,
-            "provisions": [n.to_dict() for n in self.roots],
+            "provisions": [n.to_dict() for n in (self.parts[part - 1] if part else self.roots)],
             "relations": self.relations,
             "status": self.graph.get("status") or grammar.status_object(None),
             "references": self.graph.get("references", doc.references),

@@ -257,6 +257,10 @@ class DocumentDetail(BaseModel):
     references: list[Reference]
     duties: list[Duty]
     figures: list[Figure]
+    part: int = Field(description="The part of a long document whose provisions are given, from 1 (0: all of them).")
+    parts: int = Field(description="How many parts the document is answered in (1 for most; ?whole=true: all).")
+    next: str | None = Field(description="The next part's URL, or null.")
+    previous: str | None = Field(description="The previous part's URL, or null.")
 
 
 class PathEntry(BaseModel):
