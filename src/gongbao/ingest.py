@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
 from gongbao.parse.files import DEFAULT_MAX_BYTES, walk
 from gongbao.parse.read import ReadError, read_bytes, read_source
-from gongbao.pipeline import parse_source, parse_stream
 from gongbao.store import Corpus, IngestResult, describe_database_error, open_corpus
 from gongbao.store.backends import exists, is_server
 from gongbao.store.corpus import StoreNeedsUpgrade
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 TEXT_SUFFIXES = {".txt", ".text", ".md", ".markdown"}
 PAGED_SUFFIXES = {".pdf"}  # read by an extractor whose name and version are part of the stored identity
@@ -71,6 +71,8 @@ def ingest_file(
     source = replace(source, file=source_key(store, source.file, source.path, source.sha256))
     if store.source_identity(source.file) == (source.sha256, source.encoding):
         return store.unchanged(source.file)
+    from gongbao.pipeline import parse_source, parse_stream  # (the parser is imported by the first file, not by --help)
+
     issue = parse_stream(source) if store.streams_documents else parse_source(source)
     if warnings is not None:
         warnings += [f"{path}: {w}" for w in issue.source.warnings]
@@ -167,6 +169,8 @@ def _parse_job(
 ) -> _Outcome:
     """In a parsing process: read and parse one file under its key; a stored version is not parsed.  With a
     `writer` address (a database that takes several writers), the file is stored from here too."""
+    from gongbao.pipeline import parse_source
+
     try:
         source = replace(read_source(path, max_bytes), file=key)
         if (source.sha256, source.encoding) == known:
@@ -211,6 +215,9 @@ def _parsed_in_parallel(store: Corpus, paths: list[Path], jobs: int, max_bytes: 
     """(path, outcome) in the order of `paths`, parsed by `jobs` processes; at most 2 × jobs parsed files wait for
     the writer, so memory stays bounded on a large batch.  Each file's key is chosen here, before it is parsed
     (its document ids depend on it), counting the files of the batch already handed out."""
+    import multiprocessing  # (the process pool's modules are imported only when --jobs asks for it)
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     handed: list[tuple[str, str, str]] = []  # (key, path, sha256) of this batch, not all stored yet
     writer = store.writer_address()
 

@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongbao.model import SourceText
@@ -39,12 +41,27 @@ def _converter():  # type: ignore[no-untyped-def]
     return opencc.OpenCC("t2s")
 
 
+TRADITIONAL_CHARS_FILE = "traditional_chars.txt"  # in gongbao/data: written by write_traditional_chars()
+
+
 @lru_cache(maxsize=1)
 def _traditional_chars() -> re.Pattern[str]:
-    """The CJK characters that t2s changes when they stand alone: a fast test for text that needs conversion."""
+    """The CJK characters that t2s changes when they stand alone: a fast test for text that needs conversion.
+    Read from the data file computed from OpenCC (asking OpenCC about every ideograph costs each process 0.1 s)."""
+    text = (resources.files("gongbao") / "data" / TRADITIONAL_CHARS_FILE).read_text(encoding="utf-8")
+    return re.compile("[" + text.split("\n", 1)[1].strip() + "]")
+
+
+def traditional_chars_from_opencc() -> str:
+    """What the data file holds: every character of the CJK block that the installed OpenCC's t2s changes."""
     convert = _converter().convert
-    chars = [chr(c) for c in range(0x4E00, 0xA000) if convert(chr(c)) != chr(c)]
-    return re.compile("[" + "".join(chars) + "]")
+    return "".join(chr(c) for c in range(0x4E00, 0xA000) if convert(chr(c)) != chr(c))
+
+
+def write_traditional_chars(folder: Path) -> None:
+    """Rewrite the data file (after an OpenCC upgrade; a test says when it is stale)."""
+    header = "# CJK characters that OpenCC's t2s changes when they stand alone (gongbao.parse.script)\n"
+    (folder / TRADITIONAL_CHARS_FILE).write_text(header + traditional_chars_from_opencc() + "\n", encoding="utf-8")
 
 
 def to_simplified(text: str) -> str:

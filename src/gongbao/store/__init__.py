@@ -9,8 +9,19 @@ SQL (a test greps for it).
 
 `from gongbao.store import Store` is the public entry point documented in the README (the SQLite backend)."""
 
+from typing import Any
+
 from gongbao.store.backends import describe_database_error, open_corpus
 from gongbao.store.corpus import Corpus, IngestResult, StoreError
-from gongbao.store.sqlite.store import SqliteCorpus, Store
 
 __all__ = ["Corpus", "IngestResult", "SqliteCorpus", "Store", "StoreError", "describe_database_error", "open_corpus"]
+
+
+def __getattr__(name: str) -> Any:
+    """Store and SqliteCorpus are imported on first use: the SQLite backend pulls in the whole parser (it re-ingests
+    an older database), which the commands that only print help or read a server database do not need."""
+    if name in ("SqliteCorpus", "Store"):
+        from gongbao.store.sqlite import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -321,6 +321,15 @@ class SqliteCorpus(Corpus):
             for doc in issue.documents:
                 _count(result, doc)
             return result
+        self.db.exec_trace = None  # (the query count is of reads: a Python call per row written costs ingest time)
+        try:
+            self._write(issue)
+        finally:
+            self.db.exec_trace = self._count_query
+        return result
+
+    def _write(self, issue: ParsedIssue) -> None:
+        src, docs = issue.source, issue.documents
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:  # one transaction: all of this file or nothing, documents and search index together
             old_ids = [r[0] for r in self.db.execute("SELECT id FROM documents WHERE file = ?", (src.file,))]
@@ -342,7 +351,6 @@ class SqliteCorpus(Corpus):
                 [(src.file, r.kind, r.start_line, r.end_line) for r in issue.regions],
             )
             linkstore.resolve(self.db, src.file, old_ids)
-        return result
 
     def _insert_text(self, src: SourceText) -> None:
         """The raw lines in parts, each joined only when it is written (never the whole file as one string; the
