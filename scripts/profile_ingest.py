@@ -128,7 +128,8 @@ def run(label: str, files: list[Path], profile: bool, first: bool) -> None:
         total = time.perf_counter() - t0 + (IMPORT_SECONDS if first else 0)
         db.close()
     print(
-        f"\n{label}: {len(files)} files, {mb:.1f} MB, {len(report.errors)} errors, {total:.2f} s = {mb / total:.2f} MB/s"
+        f"\n{label}: {len(files)} files, {mb:.1f} MB, {len(report.errors)} errors, "
+        f"{total:.2f} s = {mb / total:.2f} MB/s"
     )
     print(f"  {'stage':<30} {'seconds':>8} {'share':>6} {'calls':>7}")
     for stage, seconds in sorted(timers.own.items(), key=lambda kv: -kv[1]):

@@ -42,9 +42,26 @@ _SPACED_LABEL = re.compile(
 )
 
 
+# Anything at all that the character fixes below would change: most lines have none, and one search tells.
+_NEEDS_FIX = re.compile(
+    "[" + re.escape("".join(map(chr, _CHAR_MAP))) + "\r○\ue000-\uf8ff\U000f0000-\U0010ffff]|\\*\\*|_\\{|<http"
+)
+
+
 def normalize_chars(raw: str) -> str:
     """Character-level normalisation of one line; spacing is left for `display`."""
-    s = raw.translate(_CHAR_MAP) if _NEEDS_MAP.search(raw) else raw  # (few lines need it: skip the rest fast)
+    s = _fix_chars(raw).strip() if _NEEDS_FIX.search(raw) else raw.strip()
+    if s[:1] in "-*•":
+        s = _BULLET.sub("", s)
+    if s[:1] == "#":
+        s = _MD_HEADING.sub("", s)
+    if s.startswith("第") and _SPACED_LABEL.match(s):
+        s = _SPACED_LABEL.sub(lambda m: _WS.sub("", m.group(1)) + m.group(2), s, count=1)
+    return s
+
+
+def _fix_chars(raw: str) -> str:
+    s = raw.translate(_CHAR_MAP) if _NEEDS_MAP.search(raw) else raw
     if "\r" in s:
         s = s.replace("\r", " ")
     if _PRIVATE_USE_RE.search(s):  # other private-use glyphs carry no text
@@ -57,13 +74,6 @@ def normalize_chars(raw: str) -> str:
         s = _LATEX_SUB.sub(r"\1", s)
     if "<http" in s:
         s = _AUTOLINK.sub(r"\1", s)
-    s = s.strip()
-    if s[:1] in "-*•":
-        s = _BULLET.sub("", s)
-    if s[:1] == "#":
-        s = _MD_HEADING.sub("", s)
-    if s.startswith("第") and _SPACED_LABEL.match(s):
-        s = _SPACED_LABEL.sub(lambda m: _WS.sub("", m.group(1)) + m.group(2), s, count=1)
     return s
 
 
@@ -123,32 +133,35 @@ def _find_running_headers(texts: list[str], kinds: list[str], paged: bool = Fals
 
 
 def clean(source: SourceText) -> CleanText:
-    texts: list[str] = []
-    kinds: list[str] = []
-    for raw in source.lines:
-        t = normalize_chars(raw) if raw and not raw.isspace() else ""
-        texts.append(t)
-        if not t:
-            kinds.append("blank")
-        elif len(t) <= 16 and _PAGE_NUMBER.match(t):
-            kinds.append("page")
-        elif "---" in t and _MARKDOWN_RULE.match(t):
-            kinds.append("rule")
-        else:
-            kinds.append("text")
+    texts = [normalize_chars(raw) if raw and not raw.isspace() else "" for raw in source.lines]
+    kinds = [_kind(t) for t in texts]
     headers = _find_running_headers(texts, kinds, paged=bool(source.pages))
     firsts = {h[0] for h in headers}
+    furniture = source.furniture
     lines = []
+    append = lines.append  # (this loop runs once per line of every file: names looked up once)
     for n, (raw, t, k) in enumerate(zip(source.lines, texts, kinds, strict=True), 1):
         if k == "blank":
-            lines.append(CleanLine(n, raw, "", k))
+            append(CleanLine(n, raw, "", k))
             continue
-        if k != "text" or n in source.furniture or (t[0] in firsts and len(t) <= 80 and _WS.sub("", t) in headers):
+        if k != "text" or n in furniture or (t[0] in firsts and len(t) <= 80 and _WS.sub("", t) in headers):
             k = "furniture"
         indent = raw.startswith(("\u3000\u3000", "    "))
-        lead_space = raw.startswith(" ") and not raw.startswith("  ")
-        lines.append(CleanLine(n, raw, t, k, indent, lead_space, display_width(raw.strip())))
+        lead_space = raw[:1] == " " and raw[1:2] != " "
+        printed = raw.strip()
+        width = len(printed) + (len(printed.encode()) - len(printed)) // 2  # display_width, inlined
+        append(CleanLine(n, raw, t, k, indent, lead_space, width))
     return CleanText(source=source, lines=lines, wrap_width=_wrap_width(lines), header=min(headers, default=None))
+
+
+def _kind(t: str) -> str:
+    if not t:
+        return "blank"
+    if len(t) <= 16 and _PAGE_NUMBER.match(t):
+        return "page"
+    if "---" in t and _MARKDOWN_RULE.match(t):
+        return "rule"
+    return "text"
 
 
 def _wrap_width(lines: list[CleanLine]) -> int:
@@ -234,24 +247,27 @@ def _continues(
     paragraph is a 第X章/节 heading; `open_title`: it has opened a 《 it has not closed)?"""
     if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or _STRONG.match(nxt.text):
         return False
-    if _CONTENTS_HEAD.match(nxt.text) or _CONTENTS_HEAD.match(prev.text):
+    if (nxt.text[:1] == "目" and _CONTENTS_HEAD.match(nxt.text)) or (
+        prev.text[:1] == "目" and _CONTENTS_HEAD.match(prev.text)
+    ):
         return False  # a law's own 目录 stands alone, even under an over-full adoption note
-    if open_title and not starts_with_marker(nxt.text):
+    # (nxt is not a strong start: whether it starts with a marker is whether it starts with an item mark)
+    if open_title and not _ITEM_MARK.match(nxt.text):
         return True  # 开展《国家体育 / 锻炼标准》: a book title is never cut by a paragraph break
-    terminal = ends_sentence(prev.text, first.text if prev.text[-1:] in ")）" else "")
     if heading:
         # 第三章　实施换道领跑战略， / 抢占“六新”发展制高点: a heading goes on only while it is visibly unfinished
         # (a short next line ends the heading or the sentence; a full one starts the body below the heading)
         return prev.text.endswith(("，", ",", "、")) or (bool(wrap_width) and not _full(nxt, wrap_width))
+    terminal = ends_sentence(prev.text, first.text if prev.text[-1:] in ")）" else "")
     if wrap_width:
         if not _full(prev, wrap_width):
-            return prev.text.endswith(("，", ",", "、")) and not starts_with_marker(nxt.text)
+            return prev.text.endswith(("，", ",", "、")) and not _ITEM_MARK.match(nxt.text)
         if terminal:
             # A sentence that ends exactly at the margin usually ends its paragraph too (measured on the dev laws);
             # only an over-full line (wider than the column) is more often mid-paragraph.
-            return prev.width >= wrap_width + 2 and not starts_with_marker(nxt.text) and not nxt.lead_space
+            return prev.width >= wrap_width + 2 and not _ITEM_MARK.match(nxt.text) and not nxt.lead_space
         return not (_ENACTMENT_END.search(prev.text) and _DATE_START.match(nxt.text))
-    if terminal or starts_with_marker(nxt.text):
+    if terminal or _ITEM_MARK.match(nxt.text):
         return False
     if not legal and starts_with_marker(prev.text):
         return False  # an outline heading such as 一、总体要求 stands alone
@@ -300,9 +316,8 @@ def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | N
 
 def make_paragraph(lines: Iterable[CleanLine]) -> Paragraph:
     lines = list(lines)
-    return Paragraph(
-        text=display(join_lines(ln.text for ln in lines)), start_line=lines[0].number, end_line=lines[-1].number
-    )
+    joined = lines[0].text if len(lines) == 1 else join_lines(ln.text for ln in lines)
+    return Paragraph(text=display(joined), start_line=lines[0].number, end_line=lines[-1].number)
 
 
 _SENTENCE = re.compile(r"[^。；;！!？?\n]+[。；;！!？?]?")
@@ -381,9 +396,12 @@ _WIDEN = [
 _FULL_STOP = re.compile(rf"(?<={_ZH})\.|(?<=[”’）)》〉】」』%])\.(?![A-Za-z0-9])")
 
 
+_ASCII_MARKS = re.compile(r"[.,;:!?()]")
+
+
 def _punctuate(s: str) -> str:
     """ASCII , . ; : ( ) ! ? used as Chinese punctuation → their fullwidth forms (digits and Latin text kept)."""
-    if not s:
+    if not s or not _ASCII_MARKS.search(s):  # (most Chinese paragraphs have none of these)
         return s
     if "." in s:
         s = _FULL_STOP.sub("。", s)

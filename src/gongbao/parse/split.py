@@ -336,7 +336,15 @@ _TOC_ENTRY_END = re.compile(r"(?:…|\.{2,}|·{2,})\s*[(（]?\s*\d{1,3}\s*[)）]
 
 
 def _toc_head(text: list[CleanLine]) -> int | None:
-    return next((i for i, ln in enumerate(text) if len(ln.text) <= 8 and _TOC_HEAD.match(_squeeze_ws(ln.text))), None)
+    # (a text line is stripped, so a 目录 heading starts with 目: the test that skips every other line fast)
+    return next(
+        (
+            i
+            for i, ln in enumerate(text)
+            if ln.text[:1] == "目" and len(ln.text) <= 8 and _TOC_HEAD.match(_squeeze_ws(ln.text))
+        ),
+        None,
+    )
 
 
 def _toc_span(text: list[CleanLine]) -> tuple[int, int] | None:

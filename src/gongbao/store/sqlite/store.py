@@ -60,7 +60,11 @@ __all__ = ["IngestResult", "SqliteCorpus", "Store", "StoreError", "document_cond
 
 SCHEMA_VERSION = 5
 SOURCE_PART_LINES = 500  # lines of a source_text row (~25 KB of gazette text)
-_SCHEMA = """
+# a source's file name without its folders (the key 'b/issue.txt' → 'issue.txt'), indexed: an ingest asks for the
+# sources of each file's name, which without the index is a scan of every source per file
+_SOURCE_NAME = "substr(file, length(rtrim(file, replace(file, '/', ''))) + 1)"
+_SOURCES_NAME_INDEX = f"CREATE INDEX IF NOT EXISTS sources_name ON sources({_SOURCE_NAME})"
+_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     file TEXT PRIMARY KEY,
@@ -71,6 +75,7 @@ CREATE TABLE IF NOT EXISTS sources (
     ingested_at TEXT NOT NULL,
     layout TEXT
 );
+{_SOURCES_NAME_INDEX};
 CREATE TABLE IF NOT EXISTS source_text (
     file TEXT NOT NULL REFERENCES sources(file) ON DELETE CASCADE,
     first_line INTEGER NOT NULL,
@@ -194,6 +199,8 @@ class SqliteCorpus(Corpus):
                         if version is not None:
                             self._rebuild(version)
                         self._create()
+                elif not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sources_name'").fetchone():
+                    self.db.execute(_SOURCES_NAME_INDEX)  # (a database made before the index lacks it)
             elif version is None:
                 raise StoreError(f"{self.path}: an empty database (no gongbao tables): ingest files into it first")
             elif version < SCHEMA_VERSION:
@@ -288,9 +295,7 @@ class SqliteCorpus(Corpus):
 
     def sources_named(self, name: str) -> list[tuple[str, str | None, str]]:
         rows = self.db.execute(
-            "SELECT file, path, sha256 FROM sources WHERE file = ?1 OR substr(file, -length(?1) - 1) = '/' || ?1 "
-            "ORDER BY length(file), file",
-            (name,),
+            f"SELECT file, path, sha256 FROM sources WHERE {_SOURCE_NAME} = ? ORDER BY length(file), file", (name,)
         )
         return [tuple(r) for r in rows]
 
@@ -323,13 +328,14 @@ class SqliteCorpus(Corpus):
             return result
         self.db.exec_trace = None  # (the query count is of reads: a Python call per row written costs ingest time)
         try:
-            self._write(issue)
+            self._write(issue, result)
         finally:
             self.db.exec_trace = self._count_query
         return result
 
-    def _write(self, issue: ParsedIssue) -> None:
-        src, docs = issue.source, issue.documents
+    def _write(self, issue: ParsedIssue | IssueStream, result: IngestResult) -> None:
+        """The file's one transaction; `result` counts the documents as they are written."""
+        src = issue.source
         now = datetime.now(UTC).isoformat(timespec="seconds")
         with self.db:  # one transaction: all of this file or nothing, documents and search index together
             old_ids = [r[0] for r in self.db.execute("SELECT id FROM documents WHERE file = ?", (src.file,))]
