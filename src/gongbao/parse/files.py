@@ -52,7 +52,12 @@ def regular_bytes(p: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     of the system (each said in words)."""
     with _open_regular(p, max_bytes) as f:
         try:
-            data = f.read(max_bytes + 1)
+            # read what fstat says (a buffer of max_bytes for every small file costs 0.25 ms of page faults), then
+            # on up to the limit if the file grew meanwhile
+            want = min(os.fstat(f.fileno()).st_size, max_bytes) + 1
+            data = f.read(want)
+            if len(data) == want and want <= max_bytes:
+                data += f.read(max_bytes + 1 - want)
         except OSError as e:
             raise NotReadable(why_not(p, e)) from None
     _check_size(len(data), max_bytes)  # a file that grew meanwhile
