@@ -44,8 +44,10 @@ postgres:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq postgresql; } \
 		|| echo "warning: postgresql could not be installed; the PostgreSQL half of the tests will be skipped"
 
+# ingest against the floor (1 and 2 jobs) and search latency; BASE=REV measures REV too, side by side.
+# Other measurements add their own line below.
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(BASE),--base $(BASE))
 	$(BIN)/python scripts/bench_api.py
 	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_memory.py
