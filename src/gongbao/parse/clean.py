@@ -51,6 +51,11 @@ _NEEDS_FIX = re.compile(
 def normalize_chars(raw: str) -> str:
     """Character-level normalisation of one line; spacing is left for `display`."""
     s = _fix_chars(raw).strip() if _NEEDS_FIX.search(raw) else raw.strip()
+    return _fix_lead(s) if s[:1] in "-*•#第" else s
+
+
+def _fix_lead(s: str) -> str:
+    """Markdown bullets and headings, and justification spaces inside a leading 第X条 label."""
     if s[:1] in "-*•":
         s = _BULLET.sub("", s)
     if s[:1] == "#":
@@ -134,7 +139,16 @@ def _find_running_headers(texts: list[str], kinds: list[str], paged: bool = Fals
 
 def clean(source: SourceText) -> CleanText:
     texts = [normalize_chars(raw) if raw and not raw.isspace() else "" for raw in source.lines]
-    kinds = [_kind(t) for t in texts]
+    kinds = [
+        "blank"
+        if not t
+        else "page"
+        if len(t) <= 16 and _PAGE_NUMBER.match(t)
+        else "rule"
+        if "---" in t and _MARKDOWN_RULE.match(t)
+        else "text"
+        for t in texts
+    ]  # (inline: this runs on every line)
     headers = _find_running_headers(texts, kinds, paged=bool(source.pages))
     firsts = {h[0] for h in headers}
     furniture = source.furniture
@@ -152,16 +166,6 @@ def clean(source: SourceText) -> CleanText:
         width = len(printed) + (len(printed.encode()) - len(printed)) // 2  # display_width, inlined
         append(CleanLine(n, raw, t, k, indent, lead_space, width))
     return CleanText(source=source, lines=lines, wrap_width=_wrap_width(lines), header=min(headers, default=None))
-
-
-def _kind(t: str) -> str:
-    if not t:
-        return "blank"
-    if len(t) <= 16 and _PAGE_NUMBER.match(t):
-        return "page"
-    if "---" in t and _MARKDOWN_RULE.match(t):
-        return "rule"
-    return "text"
 
 
 def _wrap_width(lines: list[CleanLine]) -> int:
