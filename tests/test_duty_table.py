@@ -252,3 +252,20 @@ def test_agency_names_and_levels(issuer: str, printed: str, name: str, level: st
 
     agency = normalize(printed, region_of(issuer, "", ""))
     assert (agency.name, agency.level) == (name, level)
+
+
+def test_a_text_naming_two_provinces_as_often_takes_the_first_whatever_the_hash_seed() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from gongbao.link.agencies import region_of; "
+        "print(region_of('国务院', '', '上海市和海南省的规定，海南省、上海市执行').province)"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", code], env={"PYTHONHASHSEED": str(seed)}, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        for seed in range(6)
+    }
+    assert seen == {"上海市"}

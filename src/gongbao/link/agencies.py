@@ -51,7 +51,9 @@ def region_of(issuer: str | None, title: str, text: str) -> Region:
     city = _CITY.match(head) if not (province and head.startswith(("人民", "人大"))) else None
     county = _COUNTY.match(head[city.end(1) :] if city else head) if not province or city else None
     named = _PROVINCE.findall(text)
-    prov = province.group() if province else (max(set(named), key=named.count) if named else None)
+    # the province named most often; of several named as often, the first named (not a set's order, which changes
+    # with the interpreter's hash seed: the same file ingested twice got two provinces)
+    prov = province.group() if province else (max(dict.fromkeys(named), key=named.count) if named else None)
     if city and city.group(1) in PROVINCES:
         prov, city = city.group(1), None
     return Region(prov, city.group(1) if city else None, county.group(1) if county else None)

@@ -211,6 +211,12 @@ _STRONG = re.compile(
 _MARKER = re.compile(f"(?:{_ITEM_MARK.pattern})|(?:{_STRONG.pattern})")
 
 
+# What a line that _STRONG matches starts with (第 of an article, division or serial number, 附 of 附件, the
+# parenthesis of a serial number, the dash of a speech line) or ends with (号 of a 文号, 日 of a date alone): the
+# test that spares most lines the pattern.
+_STRONG_FIRST = frozenset("第附(（—")
+
+
 def is_strong_start(text: str) -> bool:
     """A line that always begins a new paragraph: article/division heads, 文号, 附件 labels, serial numbers, a
     date alone (a signature date), a dash line (———2023年…在…会议上)."""
@@ -249,7 +255,13 @@ def _continues(
 ) -> bool:
     """Does `nxt` continue the paragraph whose last line so far is `prev` (first line `first`; `heading`: the
     paragraph is a 第X章/节 heading; `open_title`: it has opened a 《 it has not closed)?"""
-    if nxt.indent or "\t" in prev.raw or "\t" in nxt.raw or _STRONG.match(nxt.text):
+    t = nxt.text
+    if (
+        nxt.indent
+        or "\t" in prev.raw
+        or "\t" in nxt.raw
+        or ((t[:1] in _STRONG_FIRST or t[-1:] in "号日") and _STRONG.match(t))
+    ):
         return False
     if (nxt.text[:1] == "目" and _CONTENTS_HEAD.match(nxt.text)) or (
         prev.text[:1] == "目" and _CONTENTS_HEAD.match(prev.text)
@@ -301,7 +313,7 @@ def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | N
     for ln in clean_text.lines[start - 1 : end]:
         if ln.kind != "text":
             continue
-        if legal is None and not in_legal and ARTICLE_HEAD.match(ln.text):
+        if legal is None and not in_legal and ln.text[:1] == "第" and ARTICLE_HEAD.match(ln.text):
             in_legal = True
         # (a title runs over a few lines at most: a 》 lost in extraction must not chain a whole page)
         open_title = depth > 0 and len(group) - opened_at < 5
@@ -309,7 +321,7 @@ def iter_paragraphs(clean_text: CleanText, start: int, end: int, legal: bool | N
             yield make_paragraph(group)
             group, depth = [], 0
         if not group:
-            heading = DIVISION_SEPARATED.match(ln.text) is not None
+            heading = ln.text[:1] == "第" and DIVISION_SEPARATED.match(ln.text) is not None
         group.append(ln)
         depth = max(0, depth + ln.text.count("《") - ln.text.count("》"))
         if depth and ln.text.rfind("《") > ln.text.rfind("》"):

@@ -53,7 +53,7 @@ def parse_provisions(paragraphs: list[Paragraph], inner_title_lines: tuple[int, 
 
 def _article_head(text: str) -> tuple[int, int | None, str] | None:
     """(number, sub-number, label) when the paragraph starts with 第X条 / 第X条之一 and a separator."""
-    m = ARTICLE_HEAD.match(text)
+    m = ARTICLE_HEAD.match(text) if text[:1] == "第" else None  # (the pattern starts with 第: most paragraphs don't)
     if not m:
         return None
     number = zh_to_int(m.group(1))
@@ -78,7 +78,7 @@ def _legal_entry(paragraphs: list[Paragraph]) -> int | None:
 
 def _division(text: str) -> tuple[str, int, str, str | None] | None:
     """(kind, number, label, heading) for 第X编/章/节 headings."""
-    m = DIVISION_HEAD.match(text)
+    m = DIVISION_HEAD.match(text) if text[:1] == "第" else None
     if not m:
         return None
     number = zh_to_int(m.group(1))
@@ -267,7 +267,7 @@ class _Builder:
                 article.notes.append((mark, p))  # a note does not end the article: its next 款 may follow
                 referenced.discard(mark)
                 continue
-            if _ANNEX.match(p.text):
+            if p.text[:1] == "附" and _ANNEX.match(p.text):
                 self._close(article)
                 return paragraphs[i:]
             div = _division(p.text)
@@ -411,7 +411,7 @@ _NOTE = re.compile(r"^(?:※|注\s*[:：]|注释\s*[:：]|[(（]\s*注\s*[)）])
 def _note_mark(text: str, referenced: set[str]) -> str | None:
     """The mark of an editorial note: ※…, 注：…, or ①… when ① was met earlier inside the text (a footnote
     reference) — otherwise ① starts a sub-item."""
-    m = _NOTE.match(text)
+    m = _NOTE.match(text) if text[:1] in "※注(（" else None  # (what the pattern can start with)
     if m:
         return m.group(0)
     if text[:1] in referenced:
