@@ -368,10 +368,10 @@ def display(text: str) -> str:
     """Display form of a paragraph: justification spaces removed, Chinese punctuation restored, one ideographic
     space kept after a leading 第X条/章 label, table cells separated by an ideographic space."""
     label = ""
-    m = _LABEL_SEP.match(text)
+    m = _LABEL_SEP.match(text) if text[:1] == "第" else None  # (each pattern is tried only where it can start)
     if m:
         label, text = m.group(1) + "\u3000", text[m.end() :]
-    elif "\t" not in text and (m := _OUTLINE_NUMBER.match(text)):
+    elif text[:1].isdecimal() and "\t" not in text and (m := _OUTLINE_NUMBER.match(text)):
         label, text = m.group(1) + " ", text[m.end() :]  # 1.1 编制目的: the outline number keeps its space
     return label + _punctuate(_cells(text) if "\t" in text else _respace(text))
 
