@@ -393,9 +393,12 @@ def _toc_key(s: str) -> str:
 _NOTE_MARK = re.compile(r"(?<=[\u4e00-\u9fff》）)])[*＊^#@†‡]{1,3}$")
 
 
+_NOTE_MARK_CHARS = frozenset("*＊^#@†‡\n")  # what a text the pattern changes ends with ($ matches before a \n)
+
+
 def _unmarked(t: str) -> str:
     """A title line without the footnote marks printed after it (香港特別行政區基本法*, …產生辦法^@)."""
-    return _NOTE_MARK.sub("", t)
+    return _NOTE_MARK.sub("", t) if t[-1:] in _NOTE_MARK_CHARS else t  # (run on every line: most end otherwise)
 
 
 def _toc_titles(text: list[CleanLine], toc: tuple[int, int]) -> list[list[str]]:
