@@ -320,6 +320,20 @@ def fit_pairwise(cases: Sequence[Case], start: Sequence[float], epochs: int = 30
     return [x if f in FIXED else round(x * scale, 4) for f, x in zip(FEATURES, w, strict=True)]
 
 
+# what data/rank_weights.json says of its weights, written with them (so that it names the method that fitted them)
+ABOUT = {
+    "pairwise": "Weights of the ranking features (search/rank.py), fitted by scripts/eval_search_cv.py --fit --write "
+    "(the default method, pairwise: a linear pairwise ranker, RankNet's logistic loss over pairs of an answering "
+    "candidate and the 40 best-placed others, L2 penalty, from a neutral start, on all {n} dev and wide questions); "
+    "the {k}-fold cross-validated held-out numbers, not this fit, are what justify them.  named and superseded are "
+    "fixed by rule (rank.FIXED).",
+    "ascent": "Weights of the ranking features (search/rank.py), fitted by scripts/eval_search_cv.py --fit --method "
+    "ascent --write (coordinate ascent on MRR@10 over a coarse grid, on all {n} dev and wide questions); the "
+    "{k}-fold cross-validated held-out numbers, not this fit, are what justify them.  named and superseded are fixed "
+    "by rule (rank.FIXED).",
+}
+
+
 def cross_validate(qs: list[dict], dbs: dict[str, Path], k: int, write: Path | None, method: str) -> None:
     from gongbao.search import rank
 
@@ -351,6 +365,7 @@ def cross_validate(qs: list[dict], dbs: dict[str, Path], k: int, write: Path | N
     print("fit on all questions: " + json.dumps(dict(zip(rank.FEATURES, full, strict=True))))
     if write:
         data = json.loads(write.read_text(encoding="utf-8"))
+        data["about"] = ABOUT[method].format(k=k, n=len(qs))
         data["weights"] = dict(zip(rank.FEATURES, full, strict=True))
         write.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"written to {write}")

@@ -22,7 +22,7 @@ from typing import Any
 from gongbao.analyse import gram_phrases
 from gongbao.link.status import Status
 from gongbao.model import Probe, Provision, SearchFilters
-from gongbao.search import citation, rank, titles
+from gongbao.search import citation, expand, rank, titles
 from gongbao.search.present import Hit, hits, label_path, status_words
 from gongbao.search.query import MAX_QUERY_CHARS, Analysis, Term, analyze
 from gongbao.store import Store
@@ -251,6 +251,9 @@ def candidates(
     copy of its unit as read (the cited units shown first)."""
     n_units = store.unit_count()
     idf = _idfs(store, analysis.terms, n_units)
+    wider = expand.widen(store, analysis, idf)  # the corpus's own definitions: 鞭炮 → 烟花爆竹
+    if wider is not analysis:
+        analysis, idf = wider, _idfs(store, wider.terms, n_units)
     fit = titles.title_fit(analysis, idf, store.titles())
     # the laws whose titles fit the question best: their matching units are candidates whatever BM25 says (run
     # with the first retrieval passes, counted after all of them)
