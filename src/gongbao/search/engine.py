@@ -63,6 +63,7 @@ def search(
     collapse: bool = False,
     in_force: bool = False,
     as_of: date | None = None,
+    status: str | None = None,
 ) -> SearchResult:
     """Provisions answering `query`, best first.  Never raises on odd input: bad queries give no hits and a note.
     `in_force`: only texts in force on `as_of` (default today: 现行有效, 已修改, 部分失效); every hit carries its
@@ -98,6 +99,8 @@ def _search(
     scored = _cited_first(store, lookup, scored, as_of, cited)
     if in_force:
         scored = [row for row in scored if _in_force(row[1].get("status"))]
+    if status:  # the status facet: the texts of one status, as the hits name it
+        scored = [row for row in scored if status_words(row[1].get("status"))[0] == status]
     notes = analysis.notes + lookup.notes
     weak = bool(analysis.terms) and not lookup.first and (not scored or scored[0][1]["match"] < WEAK_MATCH)
     if weak:

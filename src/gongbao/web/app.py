@@ -315,6 +315,7 @@ YearsQ = Annotated[
 ]
 LawsQ = Annotated[bool | None, Query(description="Only texts with articles (true) or without (false).")]
 CollapseQ = Annotated[bool, Query(description="At most one hit per document.")]
+InForceQ = Annotated[bool | None, Query(description="Only texts in force today (现行有效, 已被修改, 部分失效).")]
 LimitQ = Annotated[
     int | None,
     Query(ge=1, le=grammar.MAX_LIMIT, description=f"How many (at most {grammar.MAX_LIMIT}; default 10 hits, 50 else)."),
@@ -420,10 +421,13 @@ def search_params(
     file: FileQ = None,
     laws: LawsQ = None,
     collapse: CollapseQ = False,
+    status: StatusQ = None,
+    in_force: InForceQ = None,
 ) -> SearchParams:
     """The parameters of a search (the API, the page, its CSV) in one place; a reversed year range is refused."""
     grammar.years_range(year)
-    return SearchParams(q, doc_type, issuer, year, file, laws, collapse, paging.limit, paging.offset)
+    word = grammar.status_filter(status)
+    return SearchParams(q, doc_type, issuer, year, file, laws, collapse, paging.limit, paging.offset, word, in_force)
 
 
 def duty_question(
@@ -620,16 +624,22 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             return pool.remember(store, "home", lambda: pages.home_data(store))
 
+    def home_page_data() -> dict[str, Any]:
+        """What the home page shows: home_data and the example searches (only the home page needs those)."""
+        with pool.store() as store:
+            examples = pool.remember(store, "home_examples", lambda: pages.home_examples(store))
+        return {**home_data(), "examples": examples}
+
     @routes.on(None, "/", schemas.Home, "Home: search box and the corpus at a glance")
     def home(request: Request) -> Response:
-        data = home_data()
+        data = home_page_data()
         if _wants_json(request):
             return _json(schemas.Home, data)
         return HTMLResponse(render.render("home.html", json_url="/index.json", q="", **data))
 
     @app.get("/.json", include_in_schema=False)
     def home_json_alias() -> Response:
-        return _json(schemas.Home, home_data())
+        return _json(schemas.Home, home_page_data())
 
     @routes.on("/api/search", "/search", schemas.SearchResponse,
                "Search provisions (the parameters and hits of `gongbao search`, with facets)")  # fmt: skip

@@ -17,6 +17,7 @@ from urllib.parse import quote, urlencode
 from gongbao.link.status import STATUSES
 from gongbao.model import Document, Provision, SearchFilters, document_date
 from gongbao.parse.pages import page_at, page_label
+from gongbao.search import citation
 from gongbao.search.engine import Filters, _label_path, search
 from gongbao.store import Corpus
 from gongbao.web import grammar
@@ -360,6 +361,8 @@ class SearchParams:
     collapse: bool = False
     limit: int = 10
     offset: int = 0
+    status: str | None = None  # only texts of this status (the status facet; the word: 现行有效 …)
+    in_force: bool | None = None  # only texts in force today
 
     def filters(self) -> Filters:
         first, last = grammar.years_range(self.year)
@@ -377,6 +380,7 @@ class SearchParams:
 
     def active_filters(self) -> dict[str, Any]:
         values = {"type": self.type, "issuer": self.issuer, "year": self.year, "file": self.file, "laws": self.laws}
+        values |= {"status": self.status, "in_force": self.in_force or None}
         return {k: v for k, v in values.items() if v not in (None, "")}
 
     def query(self, **changes: Any) -> dict[str, Any]:
@@ -403,7 +407,14 @@ def search_data(store: Corpus, params: SearchParams) -> dict[str, Any]:
     if not params.q.strip():
         return _search_dict(params, offset, query="", terms=[], notes=[], total=0, facets={}, hits=[])
     result = search(
-        store, params.q, limit=params.limit, offset=offset, filters=params.filters(), collapse=params.collapse
+        store,
+        params.q,
+        limit=params.limit,
+        offset=offset,
+        filters=params.filters(),
+        collapse=params.collapse,
+        in_force=bool(params.in_force),
+        status=params.status or None,
     )
     hits = []
     for h in result.hits:
@@ -431,7 +442,7 @@ def _search_dict(params: SearchParams, offset: int, **parts: Any) -> dict[str, A
         "offset": offset,
         "limit": params.limit,
         "filters": {
-            **{"type": None, "issuer": None, "year": None, "file": None, "laws": None},
+            **dict.fromkeys(("type", "issuer", "year", "file", "laws", "status", "in_force")),
             **params.active_filters(),
         },
         "collapse": params.collapse,
@@ -573,6 +584,32 @@ def home_data(store: Corpus) -> dict[str, Any]:
         "latest": latest_documents(store),
         "sources": sources_data(store, with_documents=False),
     }
+
+
+# everyday questions of the kinds people ask (a fine, a word, an office); a test runs them on the bundled samples
+EVERYDAY_EXAMPLES = ("扔垃圾没分类罚多少钱", "罚款", "开公司要去哪个部门登记")
+
+
+def home_examples(store: Corpus) -> list[str]:
+    """The home page's example searches: everyday questions, then the corpus's latest law by title and by a
+    citation of one of its articles (the name without its place), so that those two always name what is there."""
+    out = list(EVERYDAY_EXAMPLES)
+    rows = store.titles()
+    laws = [d for d in rows if d["has_articles"] and d["doc_type"] in ("条例", "办法", "规定", "法", "细则")]
+    if not laws:
+        return out
+    law = max(laws, key=lambda d: (_first_date(d["dates"]), d["id"]))
+    title = law["inner_title"] or law["title"]
+    out.append(f"《{title}》")
+    articles = [p for p in store.provisions(law["id"]) if p.kind == "article" and p.label]
+    if articles:
+        article = articles[min(len(articles) - 1, 2)]  # the third: past the purpose and the scope
+        out.append(citation.without_place(title, citation.places(rows)) + article.label)
+    return out
+
+
+def _first_date(dates: dict[str, str]) -> str:
+    return next((dates[k] for k in ("effective", "issued", "adopted", "published") if dates.get(k)), "")
 
 
 # ---------------------------------------------------------------------------------------------- source

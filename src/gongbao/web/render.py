@@ -59,6 +59,7 @@ FILTER_LABELS = {
     "file": "来源",
     "laws": "法规条文",
     "status": "效力",
+    "in_force": "只看现行有效",
 }
 STATUS_LABELS = {"unknown": "效力未知"}
 # a CSS class per status code (grammar.STATUS_CODES: in force, not yet, changed, ended, unknown)
@@ -73,6 +74,7 @@ FACET_LABELS = {
     "issuer": ("发布机关", "issuer"),
     "year": ("年份", "year"),
     "file": ("来源", "file"),
+    "status": ("效力", "status"),
 }
 _NOTES = (
     (re.compile(r"query shortened to its first (\d+) characters"), r"查询过长，只检索了前 \1 个字。"),

@@ -396,3 +396,4 @@ class Home(BaseModel):
     documents_by_type: list[TypeCount]
     latest: list[ListedDocument]
     sources: list[SourceInfo]
+    examples: list[str] = Field(description="Example searches: everyday questions, a title, a citation.")
