@@ -67,9 +67,9 @@ def search(
 ) -> SearchResult:
     """Provisions answering `query`, best first.  Never raises on odd input: bad queries give no hits and a note.
     `in_force`: only texts in force on `as_of` (default today: 现行有效, 已修改, 部分失效); every hit carries its
-    status on that day."""
+    status on that day; `status`: only texts of that status (现行有效, 失效 … as the hits name it)."""
     with store.pinned():  # the corpus's statistics, titles and statuses checked against its version once
-        return _search(store, query, limit, offset, filters, collapse, in_force, as_of)
+        return _search(store, query, limit, offset, filters, collapse, in_force, as_of, status)
 
 
 def _search(
@@ -81,6 +81,7 @@ def _search(
     collapse: bool,
     in_force: bool,
     as_of: date | None,
+    status: str | None = None,
 ) -> SearchResult:
     limit = max(1, min(int(limit), 100))
     offset = max(0, int(offset))
