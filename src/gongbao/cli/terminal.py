@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -48,9 +49,18 @@ class SafeConsole(Console):
     """A Rich console that neutralises control characters in the text it renders (not in its own styling, which
     Rich adds when it writes the segments out, nor in its control segments such as a progress bar's cursor moves)."""
 
+    _nested = threading.local()  # Rich renders a table's cells through render() again: scan each segment once
+
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None) -> Iterable[Segment]:
-        for segment in super().render(renderable, options):
-            if segment.control or not _UNSAFE.search(segment.text):
-                yield segment
-            else:
-                yield Segment(neutralise(segment.text), segment.style)
+        if getattr(self._nested, "depth", 0):
+            yield from super().render(renderable, options)
+            return
+        self._nested.depth = 1
+        try:
+            for segment in super().render(renderable, options):
+                if segment.control or not _UNSAFE.search(segment.text):
+                    yield segment
+                else:
+                    yield Segment(neutralise(segment.text), segment.style)
+        finally:
+            self._nested.depth = 0
