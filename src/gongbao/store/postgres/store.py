@@ -618,7 +618,9 @@ class PostgresCorpus(Corpus):
         out = []
         for row in self._all(f"SELECT {_UNIT_COLUMNS} FROM search_units WHERE rid = ANY(%s)", (keys,)):
             unit = dict(zip(_OWN_KEYS, row, strict=True))
-            doc = documents[unit["document_id"]]
+            doc = documents.get(unit["document_id"])
+            if doc is None:  # committed by another writer after this generation's titles were read: the next search
+                continue
             unit.update({k: doc[k] for k in _DOCUMENT_KEYS})  # read once per generation, not joined per unit
             out.append(unit)
         return out

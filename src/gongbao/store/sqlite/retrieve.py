@@ -195,7 +195,9 @@ def units(db: apsw.Connection, keys: Iterable[int], documents: dict[str, dict[st
     sql = f"SELECT {_UNIT_COLUMNS} FROM search_units WHERE rowid IN (SELECT value FROM json_each(?))"
     for row in db.execute(sql, (json.dumps(list(keys)),)):
         unit = dict(zip(_OWN_KEYS, row, strict=True))
-        doc = documents[unit["document_id"]]
+        doc = documents.get(unit["document_id"])
+        if doc is None:  # committed by another process after this generation's titles were read: the next search
+            continue
         unit.update({k: doc[k] for k in _DOCUMENT_KEYS})
         out.append(unit)
     return out
