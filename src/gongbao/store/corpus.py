@@ -103,6 +103,18 @@ def reference_from_row(columns: Iterable[str], row: tuple[Any, ...]) -> dict[str
     return ref
 
 
+def provisions_with_units(rows: Iterable[tuple[Any, ...]]) -> dict[str, tuple[list[Provision], dict[str, int]]]:
+    """Rows of (document id, unit key or None, the Provision fields…) in document order → each document's
+    provisions and the unit key of each provision that has one (provisions_and_units, both backends)."""
+    out: dict[str, tuple[list[Provision], dict[str, int]]] = {}
+    for doc, key, *row in rows:
+        provisions, keys = out.setdefault(doc, ([], {}))
+        provisions.append(Provision(*row))
+        if key is not None:
+            keys[row[0]] = key
+    return out
+
+
 def stats_dict(counts: tuple[int, int, int, int], groups: list[tuple[str, str, int]]) -> dict[str, Any]:
     """The stats of a corpus from its four counts (sources, documents, laws, provisions) and the rows
     ('type' | 'kind', name, count) of documents by type and provisions by kind; most first, then by name."""

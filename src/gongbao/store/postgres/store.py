@@ -53,6 +53,7 @@ from gongbao.store.corpus import (
     StoreError,
     StoreNeedsUpgrade,
     document_from_row,
+    provisions_with_units,
     reference_from_row,
     stats_dict,
     warning_line,
@@ -637,19 +638,13 @@ class PostgresCorpus(Corpus):
         return known["rows"]
 
     def provisions_and_units(self, doc_ids: list[str]) -> dict[str, tuple[list[Provision], dict[str, int]]]:
-        out: dict[str, tuple[list[Provision], dict[str, int]]] = {}
         rows = self._all(
             "SELECT p.document_id, u.rid, p.id, p.kind, p.number, p.label, p.text, p.parent, p.start_line, "
             "p.end_line, p.heading FROM provisions p LEFT JOIN search_units u ON u.document_id = p.document_id "
             "AND u.provision_id = p.id WHERE p.document_id = ANY(%s) ORDER BY p.document_id, p.seq",
             (list(doc_ids),),
         )
-        for doc, key, *row in rows:
-            provisions, keys = out.setdefault(doc, ([], {}))
-            provisions.append(Provision(*row))
-            if key is not None:
-                keys[row[0]] = key
-        return out
+        return provisions_with_units(rows)
 
     def page_runs_of(self, files: Iterable[str]) -> dict[str, list[list[Any]]]:
         known = self._cached("pages")

@@ -26,6 +26,7 @@ import apsw
 
 from gongbao.analyse import gram_phrases
 from gongbao.model import Probe, Provision, SearchFilters
+from gongbao.store.corpus import provisions_with_units
 
 UNIT_KEYS = (
     "rowid",
@@ -244,7 +245,6 @@ def provisions_and_units(
 ) -> dict[str, tuple[list[Provision], dict[str, int]]]:
     """Each document's provisions in order and its units (provision id → unit key, in order: units are keyed in
     the order of their provisions), in one statement."""
-    out: dict[str, tuple[list[Provision], dict[str, int]]] = {}
     rows = db.execute(
         "SELECT p.document_id, u.rowid, p.id, p.kind, p.number, p.label, p.text, p.parent, p.start_line, "
         "p.end_line, p.heading FROM provisions p LEFT JOIN search_units u ON u.document_id = p.document_id "
@@ -252,9 +252,4 @@ def provisions_and_units(
         "p.seq",
         (json.dumps(list(document_ids)),),
     )
-    for doc, key, *row in rows:
-        provisions, keys = out.setdefault(doc, ([], {}))
-        provisions.append(Provision(*row))
-        if key is not None:
-            keys[row[0]] = key
-    return out
+    return provisions_with_units(rows)
