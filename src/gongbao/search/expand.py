@@ -20,7 +20,7 @@ from typing import Any
 from gongbao.model import Probe
 from gongbao.search.citation import places
 from gongbao.search.query import Analysis, Term
-from gongbao.store import Store
+from gongbao.store.corpus import Corpus
 
 RARE_SHARE = 0.005  # a word in fewer than this share of the units is one the corpus rarely uses
 MAX_DEFINED = 3  # a word inside the definitions of more terms than this is too general to widen (工资, 单位)
@@ -34,17 +34,14 @@ _SCOPE = re.compile(r"^本(?:条例|办法|规定|法|细则|决定|规则|实�
 _NOT_A_TERM = re.compile(r"所[指称]|以下|简称|第[一二三四五六七八九十百\d]+[条款]")
 _ITEM = re.compile(r"^[（(][一二三四五六七八九十\d]+[）)]")
 
-_CACHE: dict[int, tuple[list[dict[str, Any]], list[tuple[str, str]]]] = {}
 
-
-def definitions(store: Store) -> list[tuple[str, str]]:
+def definitions(store: Corpus) -> list[tuple[str, str]]:
     """(term, what it is said to mean) of the definitions in the corpus whose term names the subject of a text
     (is in a title: 烟花爆竹, 轨道交通), not a word only one article uses."""
-    titles = store.titles()  # the store keeps this list until the database changes: it keys the cache
-    cached = _CACHE.get(id(titles))
-    if cached is not None and cached[0] is titles:
-        return cached[1]
-    named = "\n".join(d["title"] + "\n" + (d["inner_title"] or "") for d in titles)
+    known = store.cached("definitions")  # read once per generation of the corpus
+    if "found" in known:
+        return known["found"]
+    named = "\n".join(d["title"] + "\n" + (d["inner_title"] or "") for d in store.titles())
     keys = store.candidates(Probe(all_of=(("是指",),)), None, MAX_UNITS)
     found: dict[tuple[str, str], None] = {}
     for unit in sorted(store.units(keys), key=lambda u: u["rowid"]):
@@ -52,12 +49,11 @@ def definitions(store: Store) -> list[tuple[str, str]]:
             term = _ITEM.sub("", _SCOPE.sub("", m.group(1))).strip("（）()、")
             if len(term) >= 2 and term in named and not _NOT_A_TERM.search(term):
                 found[(term, m.group(2))] = None
-    _CACHE.clear()
-    _CACHE[id(titles)] = (titles, list(found))
-    return _CACHE[id(titles)][1]
+    known["found"] = list(found)
+    return known["found"]
 
 
-def widen(store: Store, analysis: Analysis, idf: dict[Any, float]) -> Analysis:
+def widen(store: Corpus, analysis: Analysis, idf: dict[Any, float]) -> Analysis:
     """The analysis with, as further alternatives of each word of the question the corpus rarely uses, the terms
     whose definitions hold it (网吧 → 互联网上网服务营业场所); the analysis itself when there are none.  A place's
     name (重庆 in the definition of 长江流域) says where, not what: it is not widened."""
