@@ -714,8 +714,7 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             existing(store, doc_id)
             found = graph.references_data(store, doc_id)
-        data = {"document_id": doc_id, "references": _page_of(found, paging), "total": len(found)}
-        return _json(schemas.ReferenceList, _paged(request, data, {}, paging))
+        return _document_list(request, doc_id, "references", found, schemas.ReferenceList, paging)
 
     @app.get("/api/documents/{doc_id}/cited-by", tags=routes.API, response_model=schemas.CitedBy, responses=ERRORS,
              summary="Who cites a document, and which documents promulgate, explain, review, repeal … it")  # fmt: skip
@@ -723,9 +722,8 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             existing(store, doc_id)
             found = graph.cited_by_data(store, doc_id)
-        data = {"document_id": doc_id, "cited_by": _page_of(found["cited_by"], paging),
-                "relations": found["relations"], "total": len(found["cited_by"])}  # fmt: skip
-        return _json(schemas.CitedBy, _paged(request, data, {}, paging))
+        return _document_list(request, doc_id, "cited_by", found["cited_by"], schemas.CitedBy, paging,
+                              relations=found["relations"])  # fmt: skip
 
     @app.get("/api/documents/{doc_id}/figures", tags=routes.API, response_model=schemas.FigureList,
              responses=ERRORS, summary="Numeric targets and achievements of a plan or report (suspect: may have "
@@ -734,8 +732,7 @@ def _resources(app: FastAPI, pool: StorePool) -> None:
         with pool.store() as store:
             existing(store, doc_id)
             found = graph.figures_data(store, doc_id)
-        data = {"document_id": doc_id, "figures": _page_of(found, paging), "total": len(found)}
-        return _json(schemas.FigureList, _paged(request, data, {}, paging))
+        return _document_list(request, doc_id, "figures", found, schemas.FigureList, paging)
 
     @app.get("/api/documents/{doc_id}/status", tags=routes.API, response_model=schemas.StatusAnswer,
              responses=ERRORS, summary="Whether a document is in force on a day (code none: a text without force "
@@ -927,6 +924,14 @@ def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: i
         plain_url=pages.document_url(doc_id),
         json_url=pages.document_url(doc_id) + ".json",
     )
+
+
+def _document_list(
+    request: Request, doc_id: str, name: str, found: list[Any], model: Any, paging: Paging, **more: Any
+) -> Response:
+    """One of a document's lists (references, cited_by, figures) a page at a time, in the API's paging grammar."""
+    data = {"document_id": doc_id, name: _page_of(found, paging), **more, "total": len(found)}
+    return _json(model, _paged(request, data, {}, paging))
 
 
 def _document_json(view: pages.DocumentView, doc_id: str, part: int | None, at: str | None) -> dict[str, Any]:
