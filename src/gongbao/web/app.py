@@ -906,11 +906,7 @@ def _pager(data: dict[str, Any], link: Callable[[int], str]) -> dict[str, Any]:
 
 def _document_page(view: pages.DocumentView, doc_id: str, q: str | None, part: int | None, at: str | None) -> str:
     """The page of a document: one part of a long one (part 0: all of it on one page, to print)."""
-    count = max(1, len(view.parts))
-    # the part asked for, else the one holding the provision linked to, else the first one the query marks
-    shown = part if part is not None else (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
-    if shown > count:
-        raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
+    shown, count = _part_shown(view, part, at, q)
     return render.render(
         "document.html",
         view=view,
@@ -934,13 +930,20 @@ def _document_list(
     return _json(model, _paged(request, data, {}, paging))
 
 
+def _part_shown(view: pages.DocumentView, part: int | None, at: str | None, q: str | None = None) -> tuple[int, int]:
+    """(the part of a document shown, how many it has): the part asked for, else the one holding the provision
+    linked to, else the first one the query marks, else the first; 404 past the last."""
+    count = max(1, len(view.parts))
+    shown = part if part is not None else (view.part_for(at) if at else render.first_part_marked(view, q) or 1)
+    if shown > count:
+        raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
+    return shown, count
+
+
 def _document_json(view: pages.DocumentView, doc_id: str, part: int | None, at: str | None) -> dict[str, Any]:
     """A document's JSON: a long one a part at a time like its page (the part asked for, else the one holding `at`,
     else the first; part 0: all of it), with the links to the parts before and after."""
-    count = max(1, len(view.parts))
-    shown = part if part is not None else (view.part_for(at) if at else 1)
-    if shown > count:
-        raise _not_found(f"文件「{view.document.title}」只有 {count} 部分，没有第 {shown} 部分")
+    shown, count = _part_shown(view, part, at)
     base = "/api/documents/" + quote(doc_id, safe="")
 
     def link(n: int) -> str | None:
